@@ -1,0 +1,106 @@
+"""The ``seqeval-suite`` command line: a click group whose commands load lazily.
+
+Each command lives in its own module and is a thin layer over the Python API. Our
+own errors become one line on stderr and exit code 1 (data, config) or 2 (usage);
+click's usage errors exit 2. No traceback reaches the user unless ``--debug``.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+from ..errors import SeqevalSuiteError
+
+#: command name -> "module:attribute"; modules are imported only when used.
+COMMANDS = {
+    "evaluate": "seqeval_suite.cli.evaluate:evaluate",
+    "run": "seqeval_suite.cli.run:run",
+    "render": "seqeval_suite.cli.run:render",
+    "agree": "seqeval_suite.cli.agree:agree",
+    "compare": "seqeval_suite.cli.compare:compare",
+    "errors": "seqeval_suite.cli.errors:errors",
+    "convert": "seqeval_suite.cli.convert:convert",
+    "validate": "seqeval_suite.cli.convert:validate",
+}
+
+
+def _available(target: str) -> bool:
+    """Whether a command's module is installed (checked without importing it)."""
+    from importlib.util import find_spec
+
+    return find_spec(target.split(":")[0]) is not None
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when that command runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name, target in COMMANDS.items() if _available(target))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None or not _available(target):
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SeqevalSuiteError as exc:
+            if _debug(ctx):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # the last line of defence: never a traceback
+            if _debug(ctx):
+                raise
+            click.echo(
+                f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug "
+                "and report it at the project's issue tracker",
+                err=True,
+            )
+            sys.exit(1)
+
+
+def _debug(ctx: click.Context) -> bool:
+    root = ctx.find_root()
+    return bool((root.params or {}).get("debug")) or bool(os.environ.get("SEQEVAL_SUITE_DEBUG"))
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
+@click.version_option(package_name="seqeval-suite", prog_name="seqeval-suite")
+def main(debug: bool) -> None:
+    """Exact, fast evaluation of NER and other sequence labelling.
+
+    Scores agree with seqeval (--mode lenient, the default) or byte for byte with
+    conlleval.pl (--mode conlleval). Exit codes: 0 ok, 1 bad data or config,
+    2 usage error.
+    """
+
+
+def warn(message: str) -> None:
+    """Print one warning line on stderr."""
+    click.echo(f"warning: {message}", err=True)
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write a command's result to stdout, or atomically to ``output``."""
+    if output and output != "-":
+        from ..atomic import write_text
+
+        try:
+            write_text(output, text)
+        except OSError as exc:
+            raise SeqevalSuiteError(f"{output}: cannot write ({exc.strerror or exc})") from None
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,76 @@
+"""``seqeval-suite evaluate``: score one prediction against gold."""
+from __future__ import annotations
+
+import click
+
+from . import emit, warn
+
+FORMAT_CHOICES = ["table", "json", "csv", "markdown", "latex", "conlleval"]
+
+
+def scoring_options(func):
+    """The options that change how tags are read and decoded (shared by commands)."""
+    options = [
+        click.option("--mode", type=click.Choice(["lenient", "conlleval", "strict"], case_sensitive=False),
+                     default="lenient", show_default=True,
+                     help="lenient: seqeval's default decoding; conlleval: exact conlleval.pl; "
+                          "strict: only entities well formed under --scheme."),
+        click.option("--scheme", default="auto", show_default=True,
+                     help="auto, IOB1, IOB2 (BIO), IOE1, IOE2, IOBES (BIOES), BILOU or IO. "
+                          "strict mode needs a named scheme."),
+        click.option("--suffix", is_flag=True, help="Tags read TYPE-PREFIX (PER-B)."),
+        click.option("--types", default=None, metavar="T1,T2", help="Score only these entity types."),
+        click.option("--delimiter", default=None,
+                     help="Column separator (default: any whitespace; in conlleval mode one space)."),
+        click.option("--comments", is_flag=True, help="Skip lines starting with '#'."),
+        click.option("--encoding", default="utf-8", show_default=True, help="Input encoding."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _unescape(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return value.encode("utf-8").decode("unicode_escape") if "\\" in value else value
+
+
+@click.command()
+@click.argument("gold", type=str)
+@click.argument("pred", type=str, required=False)
+@scoring_options
+@click.option("--gold-column", type=int, default=None,
+              help="Index of the gold tag column (default: last; one-file input: second to last).")
+@click.option("--pred-column", type=int, default=None, help="Index of the predicted tag column (default: last).")
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMAT_CHOICES), default="table", show_default=True,
+              help="Output format; conlleval prints conlleval.pl's own text.")
+@click.option("--digits", type=click.IntRange(0, 10), default=None, help="Digits after the decimal point.")
+@click.option("--output", "-o", default=None, metavar="FILE", help="Write here (atomically) instead of stdout.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print warnings.")
+def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encoding,
+             gold_column, pred_column, fmt, digits, output, quiet):
+    """Score predicted entities in PRED against GOLD.
+
+    With one file, its last two columns are the gold and predicted tags
+    (conlleval.pl's convention); with two files, the tags are in the last column of
+    each and the tokens must agree. Use '-' for stdin; .gz files are read directly.
+
+    \b
+    Examples:
+      seqeval-suite evaluate corpora/demo/news.test.conll corpora/demo/preds/crf.seed1.conll
+      seqeval-suite evaluate merged.txt --mode conlleval --format conlleval
+    """
+    from ..evaluate import evaluate as run_evaluate
+    from ..render import render_report
+
+    report = run_evaluate(
+        gold, pred, mode=mode.lower(), scheme=scheme, suffix=suffix, types=types,
+        delimiter=_unescape(delimiter), gold_column=gold_column, pred_column=pred_column,
+        comments=comments, encoding=encoding,
+    )
+    text = render_report(report, fmt, digits=digits)
+    if not quiet:
+        for message in report.warnings:
+            warn(message)
+    emit(text, output)

@@ -1,0 +1,107 @@
+"""Render an evaluation :class:`~seqeval_suite.report.Report` in every output format."""
+from __future__ import annotations
+
+import json
+
+from ..report import Report
+from . import text
+
+FORMATS = ("table", "json", "csv", "markdown", "latex", "conlleval")
+_HEADER = ["type", "precision", "recall", "f1", "tp", "fp", "fn", "support", "predicted"]
+
+
+def _rows(report: Report, digits: int, percent: bool = False) -> list[list[str]]:
+    scale = 100.0 if percent else 1.0
+
+    def num(x: float) -> str:
+        return f"{x * scale:.{digits}f}"
+
+    rows = []
+    for name in report.sorted_types():
+        c = report.per_type[name]
+        rows.append([name, num(c.precision), num(c.recall), num(c.f1),
+                     str(c.tp), str(c.fp), str(c.fn), str(c.support), str(c.predicted)])
+    micro = report.micro
+    rows.append(["micro avg", num(micro.precision), num(micro.recall), num(micro.f1),
+                 str(micro.tp), str(micro.fp), str(micro.fn), str(micro.support), str(micro.predicted)])
+    for name, avg in (("macro avg", report.macro), ("weighted avg", report.weighted)):
+        rows.append([name, num(avg.precision), num(avg.recall), num(avg.f1), "", "", "", str(avg.support), ""])
+    return rows
+
+
+def render_table(report: Report, digits: int = 4) -> str:
+    """An aligned table for a terminal: types by name, then the averages."""
+    rows = _rows(report, digits)
+    body = text.aligned(_HEADER, rows)
+    lines = body.splitlines()
+    n_types = len(report.per_type)
+    rule = "-" * max(len(line) for line in lines)
+    lines.insert(1 + n_types, rule)
+    lines.insert(1, rule)
+    ill = ""
+    if report.ill_formed.get("gold") is not None:
+        ill = f"  ill-formed {report.ill_formed_kind}: gold {report.ill_formed['gold']}, pred {report.ill_formed['pred']}"
+    footer = (
+        f"tokens {report.tokens}  sentences {report.sentences}  documents {report.documents}  "
+        f"accuracy {report.accuracy:.{digits}f}\n"
+        f"mode {report.mode}  scheme {report.scheme}  invalid tags: gold {report.invalid_tags['gold']}, "
+        f"pred {report.invalid_tags['pred']}{ill}\n"
+        f"signature {report.signature}\n"
+    )
+    return "\n".join(lines) + "\n\n" + footer
+
+
+def render_json(report: Report) -> str:
+    """The report's JSON object (see :meth:`Report.to_dict`), pretty-printed."""
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_csv(report: Report, digits: int = 4) -> str:
+    """One CSV row per type and per average; ratios are fractions in [0, 1]."""
+    rows = []
+    for name in report.sorted_types():
+        c = report.per_type[name]
+        rows.append([name, c.precision, c.recall, c.f1, c.tp, c.fp, c.fn, c.support, c.predicted])
+    m = report.micro
+    rows.append(["micro avg", m.precision, m.recall, m.f1, m.tp, m.fp, m.fn, m.support, m.predicted])
+    for name, avg in (("macro avg", report.macro), ("weighted avg", report.weighted)):
+        rows.append([name, avg.precision, avg.recall, avg.f1, "", "", "", avg.support, ""])
+    return text.csv_text(_HEADER, rows)
+
+
+def render_markdown(report: Report, digits: int = 2) -> str:
+    """A Markdown table with percentages, and the signature below it."""
+    body = text.markdown(_HEADER, _rows(report, digits, percent=True))
+    return body + f"\nSignature: `{report.signature}`\n"
+
+
+def render_latex(report: Report, digits: int = 2) -> str:
+    """A booktabs LaTeX tabular with percentages, and the signature as a comment."""
+    body = text.latex(_HEADER, _rows(report, digits, percent=True), rule_before=len(report.per_type))
+    return f"% {report.signature}\n" + body
+
+
+def render_conlleval(report: Report) -> str:
+    """conlleval.pl's text. In conlleval mode it is byte for byte the script's output;
+    in other modes the same layout carries this tool's counts."""
+    from ..conlleval import ChunkCounter, format_report
+
+    counter = report.conlleval_counter
+    if counter is None:
+        counter = ChunkCounter()
+        for name, c in report.per_type.items():
+            counter.gold[name] = c.support
+            counter.found[name] = c.predicted
+            counter.correct[name] = c.tp
+        counter.tokens, counter.correct_tags = report.tokens, report.correct_tags
+    return format_report(counter, report.types)
+
+
+def render_report(report: Report, fmt: str, *, digits: int | None = None) -> str:
+    """Render ``report`` in one of :data:`FORMATS`."""
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "conlleval":
+        return render_conlleval(report)
+    renderer = {"table": render_table, "csv": render_csv, "markdown": render_markdown, "latex": render_latex}[fmt]
+    return renderer(report) if digits is None else renderer(report, digits)

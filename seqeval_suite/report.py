@@ -1,0 +1,162 @@
+"""The result of one evaluation: counts per type, per sentence, and what was noticed."""
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__
+from .counts import Average, Counts, macro, total, weighted
+from .signature import signature
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class SentenceCounts:
+    """Per-sentence TP/FP/FN per type, stored sparsely (one entry per non-zero cell).
+
+    This is what bootstrap and significance tests resample.
+    """
+
+    sentence: array = field(default_factory=lambda: array("i"))
+    type_index: array = field(default_factory=lambda: array("i"))
+    tp: array = field(default_factory=lambda: array("i"))
+    fp: array = field(default_factory=lambda: array("i"))
+    fn: array = field(default_factory=lambda: array("i"))
+    types: list[str] = field(default_factory=list)
+    _index: dict[str, int] = field(default_factory=dict)
+
+    def add(self, sentence: int, type_: str, tp: int, fp: int, fn: int) -> None:
+        """Record one sentence's counts for one type."""
+        index = self._index.get(type_)
+        if index is None:
+            index = self._index[type_] = len(self.types)
+            self.types.append(type_)
+        self.sentence.append(sentence)
+        self.type_index.append(index)
+        self.tp.append(tp)
+        self.fp.append(fp)
+        self.fn.append(fn)
+
+    def dense(self, n_sentences: int, types: list[str] | None = None):
+        """A numpy array of shape ``(n_sentences, len(types), 3)`` holding tp, fp, fn.
+
+        ``types`` fixes the column order (default: sorted type names); types not
+        listed are dropped.
+        """
+        import numpy as np
+
+        types = sorted(self.types) if types is None else list(types)
+        column = {t: i for i, t in enumerate(types)}
+        remap = np.array([column.get(t, -1) for t in self.types] or [0], dtype=np.int64)
+        out = np.zeros((n_sentences, len(types), 3), dtype=np.int64)
+        if len(self.sentence):
+            sent = np.frombuffer(self.sentence, dtype=np.int32).astype(np.int64)
+            cols = remap[np.frombuffer(self.type_index, dtype=np.int32)]
+            keep = cols >= 0
+            values = np.stack([np.frombuffer(a, dtype=np.int32) for a in (self.tp, self.fp, self.fn)], axis=1)
+            np.add.at(out, (sent[keep], cols[keep]), values[keep])
+        return out
+
+
+@dataclass
+class Report:
+    """Everything one evaluation found. Scores are computed from the counts.
+
+    Attributes:
+        per_type: type name -> :class:`~seqeval_suite.metrics.Counts`.
+        mode, scheme_setting, suffix, types, match: the scoring settings.
+        scheme: the scheme used or detected (``IOB2``, ``ambiguous``, ...).
+        tokens, sentences, documents, correct_tags: corpus counts.
+        invalid_tags, ill_formed: per side (``gold``/``pred``) counts of problems.
+        warnings: human-readable notes, also printed on stderr by the CLI.
+    """
+
+    per_type: dict[str, Counts]
+    mode: str = "lenient"
+    scheme_setting: str = "auto"
+    scheme: str = "none"
+    scheme_note: str = ""
+    suffix: bool = False
+    types: tuple[str, ...] | None = None
+    match: str = "strict"
+    tokens: int = 0
+    sentences: int = 0
+    documents: int = 0
+    correct_tags: int = 0
+    invalid_tags: dict[str, int] = field(default_factory=lambda: {"gold": 0, "pred": 0})
+    ill_formed: dict[str, int | None] = field(default_factory=lambda: {"gold": 0, "pred": 0})
+    ill_formed_kind: str = "transitions"
+    warnings: list[str] = field(default_factory=list)
+    sentence_counts: SentenceCounts = field(default_factory=SentenceCounts, repr=False)
+    conlleval_counter: Any = field(default=None, repr=False)
+
+    @property
+    def micro(self) -> Counts:
+        """Pooled counts over all types."""
+        return total(self.per_type.values())
+
+    @property
+    def macro(self) -> Average:
+        """Mean of per-type scores over types present in gold or prediction."""
+        return macro(self.per_type)
+
+    @property
+    def weighted(self) -> Average:
+        """Mean of per-type scores weighted by gold support."""
+        return weighted(self.per_type)
+
+    @property
+    def accuracy(self) -> float:
+        """Token-level tag accuracy."""
+        return self.correct_tags / self.tokens if self.tokens else 0.0
+
+    @property
+    def signature(self) -> str:
+        """The reproducibility string of the settings behind these numbers."""
+        return signature(
+            mode=self.mode, scheme=self.scheme_setting, suffix=self.suffix,
+            types=self.types, match=self.match,
+        )
+
+    def sorted_types(self) -> list[str]:
+        """Type names in the order reports list them (by name)."""
+        return sorted(self.per_type)
+
+    def to_dict(self) -> dict:
+        """The JSON object of this report (see the README for every key)."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "version": __version__,
+            "signature": self.signature,
+            "mode": self.mode,
+            "match": self.match,
+            "scheme": self.scheme,
+            "scheme_detection": self.scheme_note,
+            "suffix": self.suffix,
+            "types": list(self.types) if self.types is not None else None,
+            "tokens": self.tokens,
+            "sentences": self.sentences,
+            "documents": self.documents,
+            "accuracy": self.accuracy,
+            "micro": self.micro.scores(),
+            "macro": self.macro.scores(),
+            "weighted": self.weighted.scores(),
+            "per_type": {t: self.per_type[t].scores() for t in self.sorted_types()},
+            "invalid_tags": dict(self.invalid_tags),
+            "ill_formed": {"kind": self.ill_formed_kind, **self.ill_formed},
+            "zero_division": 0.0,
+            "warnings": list(self.warnings),
+        }
+
+    def to_frame(self):
+        """A pandas DataFrame: one row per type, then micro, macro and weighted rows."""
+        import pandas as pd
+
+        rows = []
+        for name in self.sorted_types():
+            rows.append({"type": name, **self.per_type[name].scores()})
+        for name, avg in (("micro", self.micro), ("macro", self.macro), ("weighted", self.weighted)):
+            rows.append({"type": name, **avg.scores()})
+        return pd.DataFrame(rows).set_index("type")
