@@ -137,15 +137,24 @@ class ChunkCounter:
         self._last = (gold, gold_type, guess, guess_type)
 
     def add_sentence(self, gold_tags: Sequence[str], pred_tags: Sequence[str]) -> None:
-        """Process one sentence's tokens followed by the boundary that ends it."""
+        """Process the boundary before a sentence (none before the first) and its tokens.
+
+        Repeated boundary lines change nothing in conlleval.pl's state, so one boundary
+        step between sentences is exact; a boundary can only close a chunk, whose
+        correct count goes to the sentence where that chunk started.
+        """
         add = self.add
+        if self.sentence:
+            add("O", "O", boundary=True)
         for g, p in zip(gold_tags, pred_tags):
             add(g, p)
-        add("O", "O", boundary=True)
         self.sentence += 1
 
-    def finish(self) -> None:
-        """conlleval.pl's end-of-input step: an open correct chunk counts."""
+    def finish(self, trailing_boundary: bool = True) -> None:
+        """conlleval.pl's end of input: the last boundary line if the input ends with
+        one (a blank or ``-X-`` line), then an open correct chunk counts."""
+        if trailing_boundary and self.sentence:
+            self.add("O", "O", boundary=True)
         if self._in_correct:
             last_gold_type = self._last[1]
             self.correct[last_gold_type] += 1

@@ -110,7 +110,7 @@ def macro(per_type: Mapping[str, Counts]) -> Average:
     n = len(per_type)
     if not n:
         return Average(0.0, 0.0, 0.0, 0)
-    values = per_type.values()
+    values = _by_name(per_type)
     return Average(
         sum(c.precision for c in values) / n,
         sum(c.recall for c in values) / n,
@@ -124,10 +124,15 @@ def weighted(per_type: Mapping[str, Counts]) -> Average:
     support = sum(c.support for c in per_type.values())
     if not support:
         return Average(0.0, 0.0, 0.0, 0)
-    values = per_type.values()
+    values = _by_name(per_type)
     return Average(
         sum(c.precision * c.support for c in values) / support,
         sum(c.recall * c.support for c in values) / support,
         sum(c.f1 * c.support for c in values) / support,
         support,
     )
+
+
+def _by_name(per_type: Mapping[str, Counts]) -> list[Counts]:
+    """Counts in type-name order, so float sums never depend on insertion order."""
+    return [per_type[name] for name in sorted(per_type)]

@@ -92,6 +92,8 @@ class ConllReader:
     documents: int = field(default=0, init=False)
     lines_read: int = field(default=0, init=False)
     nonblank_lines: int = field(default=0, init=False)
+    #: Whether the last line read was a sentence boundary (blank, or ``-X-`` in conlleval mode).
+    ends_with_boundary: bool = field(default=True, init=False)
 
     @property
     def name(self) -> str:
@@ -152,6 +154,7 @@ class ConllReader:
             if comments and line.startswith("#"):
                 continue
             fields = split(line)
+            self.ends_with_boundary = not fields or (conlleval and fields[0] == BOUNDARY)
             if not fields:
                 if rows:
                     yield Sentence(rows, lines, document)
@@ -206,3 +209,289 @@ def _column_error(name: str, lineno: int, line: str, got: int, want: int) -> Dat
         f"{name}:{lineno}: {got} columns where the sentence's earlier lines have {want}",
         hint="a token containing a space? pass --delimiter '\\t' for tab-separated files",
     )
+
+
+# ------------------------------------------------------------------ fast block reader
+class Unsupported(Exception):
+    """The fast block reader cannot take this input exactly; use :class:`ConllReader`.
+
+    Raised for anything the block reader does not reproduce byte for byte (Unicode
+    whitespace, NUL bytes, undecodable bytes, a column count that changes, too few
+    columns, very long tags, ...). The caller then reruns the streaming reader, which
+    either reads the input or raises the precise :class:`DataError`.
+    """
+
+
+#: Bytes that ``str.split()`` treats as whitespace and that are ASCII (one byte each).
+_ASCII_SPACE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+#: Non-ASCII characters ``str.split()`` also splits on, as UTF-8 byte patterns.
+_UNICODE_SPACE = rb"\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80"
+_DOCSTART_BYTES = DOCSTART.encode()
+
+
+@dataclass
+class Block:
+    """Token-level arrays of one block of whole sentences (see :func:`parse_block`).
+
+    Field positions index ``data``; ``token_*`` arrays have one entry per token line;
+    ``sentence_first`` holds the index of each sentence's first token.
+    """
+
+    data: bytes
+    arr: object
+    field_start: object
+    field_end: object
+    token_first_field: object
+    token_width: object
+    token_line: object
+    token_line_start: object
+    sentence_first: object
+    documents: int
+    lines: int
+    #: Width of the block's token and ``-X-`` lines (conlleval mode; -1 when none).
+    width: int = -1
+    #: Whether the block's last line is a sentence boundary (None: no lines).
+    ends_with_boundary: bool | None = None
+
+    def words(self):
+        """Little-endian uint64 windows starting at every byte (``words[i]`` = bytes i..i+7)."""
+        import numpy as np
+
+        return np.ndarray((len(self.data) - 7,), dtype="<u8", buffer=self.data, strides=(1,))
+
+    @property
+    def n_tokens(self) -> int:
+        """Tokens in the block."""
+        return len(self.token_width)
+
+    @property
+    def n_sentences(self) -> int:
+        """Non-empty sentences in the block."""
+        return len(self.sentence_first)
+
+    def column_fields(self, column: int):
+        """Field indices of one column for every token (negative counts from the end)."""
+        import numpy as np
+
+        width = self.token_width
+        index = np.full(len(width), column, dtype=np.int64) if column >= 0 else width + column
+        if len(width) and (index.min() < 0 or (index >= width).any()):
+            raise Unsupported("column out of range")
+        return self.token_first_field + index
+
+
+def _space_table():
+    import numpy as np
+
+    table = np.zeros(256, dtype=bool)
+    table[list(_ASCII_SPACE)] = True
+    return table
+
+
+def _first_field_is(word: bytes, arr, field_start, field_end, first_field, lines):
+    """Which of ``lines`` have ``word`` as their first field (vectorised)."""
+    import numpy as np
+
+    starts = field_start[first_field[lines]]
+    hit = field_end[first_field[lines]] - starts == len(word)
+    for k, byte in enumerate(word):
+        hit &= arr[np.minimum(starts + k, len(arr) - 1)] == byte
+    return hit
+
+
+def _check_conlleval_bytes(data: bytes) -> None:
+    """The block reader splits like Perl's ``split(/ /)`` only on plain single-space lines."""
+    if (b"  " in data or b"\n " in data or data.startswith(b" ") or b" \n" in data or b" \r" in data
+            or b"\r\r" in data or data.count(b"\r") != data.count(b"\r\n")):
+        raise Unsupported("spacing that conlleval.pl splits into empty fields")
+    if any(c in data for c in (b"\t", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")):
+        raise Unsupported("whitespace that conlleval.pl does not split on")
+
+
+def parse_block(data: bytes, first_line: int, conlleval: bool = False):
+    """Parse whole lines of CoNLL bytes into a :class:`Block` (numpy, no per-line objects).
+
+    Columns are split on whitespace exactly as ``str.split()`` does; blank lines and
+    ``-DOCSTART-`` lines end sentences, and ``-DOCSTART-`` lines count documents.
+    ``first_line`` is the 1-based number of the block's first line.
+
+    Raises:
+        Unsupported: for input only the streaming reader handles exactly.
+    """
+    import re
+
+    import numpy as np
+
+    if b"\x00" in data:
+        raise Unsupported("NUL byte")
+    if conlleval:
+        _check_conlleval_bytes(data)
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Unsupported("undecodable bytes") from None
+        if not conlleval and re.search(_UNICODE_SPACE, data):
+            raise Unsupported("Unicode whitespace")
+    padded = data + bytes(32)  # lets 8-byte windows start at any byte (tags up to 32 bytes)
+    arr = np.frombuffer(padded, dtype=np.uint8)[: len(data)]
+    newlines = np.flatnonzero(arr == 10)
+    if data and not data.endswith(b"\n"):
+        newlines = np.append(newlines, len(data))
+    n_lines = len(newlines)
+    space = _space_table()[arr]
+    edges = np.flatnonzero(np.diff(space, prepend=True, append=True)).astype(np.int32)
+    field_start, field_end = edges[0::2], edges[1::2]
+    # Fields before each line's end, so widths come from one search per line.
+    before_end = np.searchsorted(field_start, newlines)
+    width = np.diff(before_end, prepend=0)
+    first_field = before_end - width
+    token = width > 0
+    documents = 0
+    block_width = -1
+    if _DOCSTART_BYTES in data:
+        has = np.flatnonzero(token)
+        doc_lines = has[_first_field_is(_DOCSTART_BYTES, arr, field_start, field_end, first_field, has)]
+        documents = len(doc_lines)
+        if not conlleval:  # conlleval.pl reads -DOCSTART- as a token
+            token[doc_lines] = False
+    if conlleval:
+        nonblank = np.flatnonzero(token)
+        if len(nonblank):
+            block_width = int(width[nonblank[0]])
+            if (width[nonblank] != block_width).any():
+                raise Unsupported("the number of features changes")
+            if BOUNDARY.encode() in data:
+                token[nonblank[_first_field_is(BOUNDARY.encode(), arr, field_start, field_end, first_field,
+                                               nonblank)]] = False
+    previous_token = np.concatenate(([False], token[:-1]))
+    same_sentence = token & previous_token
+    if not conlleval and (width[1:][same_sentence[1:]] != width[:-1][same_sentence[1:]]).any():
+        raise Unsupported("column count changes within a sentence")
+    lines = np.flatnonzero(token)
+    line_start = np.concatenate(([0], newlines[:-1] + 1))
+    sentence_first = np.flatnonzero(~same_sentence[lines])
+    return Block(
+        data=padded, arr=arr, field_start=field_start, field_end=field_end,
+        token_first_field=first_field[lines], token_width=width[lines],
+        token_line=lines + first_line, token_line_start=line_start[lines],
+        sentence_first=sentence_first, documents=documents, lines=n_lines, width=block_width,
+        ends_with_boundary=bool(not token[-1]) if n_lines else None,
+    )
+
+
+#: Bytes read per block: large enough that per-block overhead vanishes, small enough
+#: that numpy temporaries stay a few tens of MB (memory is flat in the corpus size).
+BLOCK_SIZE = 1 << 20
+
+
+class BlockReader:
+    """Reads a CoNLL file in large blocks of whole sentences (see :func:`parse_block`).
+
+    ``take(n)`` returns a :class:`Block` of exactly ``n`` sentences when it can (fewer
+    at the end of the file); ``next_block()`` returns whatever whole sentences the next
+    read holds. A block never holds the whole corpus, so memory stays flat.
+    """
+
+    def __init__(self, path: str, block_size: int | None = None, conlleval: bool = False) -> None:
+        if path == "-":
+            raise Unsupported("stdin")
+        self.path = path
+        self.conlleval = conlleval
+        self.width = -1
+        self.ends_with_boundary = True
+        self.block_size = block_size or BLOCK_SIZE
+        self._fh = _open_binary(path)
+        self._pending = b""
+        self._line = 1
+        self._eof = False
+        self._first = True
+        self.documents = 0
+        self.sentences = 0
+        self.bytes_read = 0
+
+    def close(self) -> None:
+        """Close the file."""
+        self._fh.close()
+
+    def _fill(self, size: int) -> None:
+        chunk = self._fh.read(size)
+        if self._first:
+            self._first = False
+            if chunk.startswith(b"\xef\xbb\xbf"):
+                chunk = chunk[3:]
+        if not chunk:
+            self._eof = True
+        self.bytes_read += len(chunk)
+        self._pending += chunk
+
+    def _parse_pending(self) -> tuple[Block, int]:
+        """Parse the whole lines held; return the block and where its last line ends."""
+        data = self._pending
+        if self._eof:
+            cut = len(data)
+        else:
+            cut = data.rfind(b"\n") + 1
+        block = parse_block(data[:cut], self._line, self.conlleval)
+        if self.conlleval and block.width >= 0:
+            if self.width < 0:
+                self.width = block.width
+            elif block.width != self.width:
+                raise Unsupported("the number of features changes")
+        if self._eof and block.ends_with_boundary is not None:
+            self.ends_with_boundary = block.ends_with_boundary
+        return block, cut
+
+    def take(self, n: int | None = None) -> Block | None:
+        """The next ``n`` whole sentences (fewer at the end of the file), or the whole
+        sentences of the next read when ``n`` is None; None when nothing is left."""
+        if not self._eof and len(self._pending) < self.block_size:
+            self._fill(self.block_size)
+        while True:
+            block, cut = self._parse_pending()
+            # Unless the file has ended, the last sentence may go on in the next read.
+            complete = block.n_sentences if self._eof else max(block.n_sentences - 1, 0)
+            want = complete if n is None else n
+            if self._eof or (want > 0 and complete >= want):
+                break
+            self._fill(self.block_size)
+        keep = min(want, complete)
+        if keep <= 0:
+            self.documents += block.documents
+            self._pending = b""
+            return None
+        return self._split(block, keep, cut)
+
+    def _split(self, block: Block, n: int, cut: int) -> Block:
+        """Keep the first ``n`` sentences; the bytes after them stay pending."""
+        if n < block.n_sentences:
+            end_token = int(block.sentence_first[n])
+            byte = int(block.token_line_start[end_token])
+            lines_used = int(block.token_line[end_token]) - self._line
+            kept = block.data[:byte]  # (only counted; the arrays still index the full buffer)
+            block = Block(
+                data=block.data, arr=block.arr, field_start=block.field_start, field_end=block.field_end,
+                token_first_field=block.token_first_field[:end_token],
+                token_width=block.token_width[:end_token], token_line=block.token_line[:end_token],
+                token_line_start=block.token_line_start[:end_token],
+                sentence_first=block.sentence_first[:n],
+                documents=_count_docstarts(kept) if _DOCSTART_BYTES in kept else 0, lines=lines_used,
+            )
+            self._pending = self._pending[byte:]
+            self._line += lines_used
+        else:
+            self._pending = self._pending[cut:]
+            self._line += block.lines
+        self.documents += block.documents
+        self.sentences += block.n_sentences
+        return block
+
+
+def _count_docstarts(data: bytes) -> int:
+    """Exact count of ``-DOCSTART-`` lines (first field) in whole lines of bytes."""
+    n = 0
+    for line in data.split(b"\n"):
+        fields = line.split(None, 1)
+        if fields and fields[0] == _DOCSTART_BYTES:
+            n += 1
+    return n

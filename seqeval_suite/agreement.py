@@ -1,0 +1,695 @@
+"""Annotator agreement (issue 3, SPEC §6): every pair scored by the core evaluator,
+plus chance-corrected token-level agreement.
+
+``agree()`` is the Python API behind ``seqeval-suite agree``. It reads every
+annotator's tags once, then scores each pair of annotators through
+:func:`seqeval_suite.evaluate.score_pairs` on the sentences both labelled, so a pair's
+numbers are exactly those ``evaluate`` gives for the same two files. Cohen's kappa,
+Fleiss' kappa and Krippendorff's alpha (:mod:`seqeval_suite.kappa`) work on interned
+integer label ids held in numpy arrays.
+"""
+from __future__ import annotations
+
+import os
+from array import array
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from typing import Iterator, Mapping, Sequence
+
+from .errors import DataError, UsageError
+from .evaluate import Options, Pair, PairSource, score_pairs
+from .io.conll import ConllReader, Sentence
+from .kappa import Statistic, cohen_kappa, fleiss_kappa, krippendorff_alpha
+from .report import SCHEMA_VERSION, Report
+from .schemes import TagTable, decode_lenient, decode_strict, strict_type
+from .signature import signature
+
+DEFAULT_MISSING = ("?", "_", "")
+KAPPA_ON = ("tags", "types")
+DISAGREEMENT_KINDS = ("type", "boundary", "missing/extra")
+NOT_LABELLED = "n/a"
+
+
+# ------------------------------------------------------------------ the corpus
+@dataclass
+class Annotation:
+    """One annotator's tags over the whole corpus, flat, with sentence-level coverage.
+
+    Attributes:
+        name: the annotator's name (file stem, or from ``names``).
+        source: how messages name where the tags came from (``file`` or ``file[col]``).
+        tags: every token's tag, in corpus order (strings are interned, one object
+            per distinct tag, so a large corpus costs one pointer per token).
+        lines: each token's line number (empty for in-memory input).
+        labelled: per sentence, 1 when this annotator labelled it.
+        partial, partial_line: sentences only partly marked missing (left out), and
+            the line of the first such cell.
+        reader: the reader the tags came from (documents are counted there).
+    """
+
+    name: str
+    source: str
+    tags: list[str] = field(default_factory=list)
+    lines: array = field(default_factory=lambda: array("i"))
+    labelled: bytearray = field(default_factory=bytearray)
+    partial: int = 0
+    partial_line: int | None = None
+    reader: ConllReader | None = None
+
+
+@dataclass
+class Corpus:
+    """All annotators over the same sentences: ``offsets[s]:offsets[s+1]`` is sentence s."""
+
+    annotations: list[Annotation]
+    offsets: array = field(default_factory=lambda: array("q", [0]))
+    tokens: list[str] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def sentences(self) -> int:
+        """Number of (non-empty) sentences."""
+        return len(self.offsets) - 1
+
+    @property
+    def size(self) -> int:
+        """Number of tokens."""
+        return self.offsets[-1]
+
+
+class _Collector:
+    """Adds sentences to a :class:`Corpus`, interning tags and noting missing cells."""
+
+    def __init__(self, corpus: Corpus, missing: frozenset[str], keep_tokens: bool) -> None:
+        self.corpus = corpus
+        self.missing = missing
+        self.intern: dict[str, str] = {}
+        if keep_tokens:
+            corpus.tokens = []
+
+    def add(self, columns: Sequence[Sequence[str]], lines: Sequence[Sequence[int]] | None, tokens=None) -> None:
+        corpus, missing, intern = self.corpus, self.missing, self.intern
+        for k, (annotation, tags) in enumerate(zip(corpus.annotations, columns)):
+            annotation.tags.extend(map(intern.setdefault, tags, tags))
+            if lines is not None:
+                annotation.lines.extend(lines[k])
+            if missing.isdisjoint(tags):
+                annotation.labelled.append(1)
+                continue
+            # A '?' cell means the annotator did not label the sentence (issue 3);
+            # a sentence only partly marked is left out too, and counted in a warning.
+            annotation.labelled.append(0)
+            if not all(t in missing for t in tags):
+                annotation.partial += 1
+                if annotation.partial_line is None and lines is not None:
+                    annotation.partial_line = next(lines[k][i] for i, t in enumerate(tags) if t in missing)
+        corpus.offsets.append(corpus.offsets[-1] + len(columns[0]))
+        if corpus.tokens is not None and tokens is not None:
+            corpus.tokens.extend(tokens)
+
+
+def _check_names(names: Sequence[str]) -> None:
+    if len(names) < 2:
+        raise DataError(
+            f"agreement needs at least two annotators, got {len(names)}",
+            hint="give two or more files, or one file with --columns 1,2",
+        )
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise DataError(f"annotator name {name!r} given twice", hint="pass distinct names with --names a,b,c")
+        seen.add(name)
+
+
+def _resolve_names(default: Sequence[str], names: Sequence[str] | str | None) -> list[str]:
+    if names is None:
+        return list(default)
+    if isinstance(names, str):
+        names = [n.strip() for n in names.split(",")]
+    names = list(names)
+    if len(names) != len(default):
+        raise DataError(
+            f"{len(names)} names for {len(default)} annotators",
+            hint="give one name per file (or per column), comma-separated",
+        )
+    if any(not n for n in names):
+        raise DataError("an annotator name is empty", hint="--names a,b,c")
+    return names
+
+
+def _reader(path: str, options: Options) -> ConllReader:
+    return ConllReader(path, delimiter=options.delimiter, comments=options.comments,
+                       conlleval=options.mode == "conlleval", encoding=options.encoding)
+
+
+def _column(sentence: Sentence, column: int, source: str) -> list[str]:
+    try:
+        return sentence.column(column)
+    except IndexError:
+        width = len(sentence.rows[0])
+        raise DataError(
+            f"{source}:{sentence.lines[0]}: no column {column}: the line has {width} column{'s' if width != 1 else ''}",
+            hint="column indices are 0-based and the token is column 0; check --columns / --tag-column",
+        ) from None
+
+
+def _read_files(paths: Sequence[str], names: Sequence[str], tag_column: int, options: Options,
+                missing: frozenset[str], keep_tokens: bool) -> Corpus:
+    readers = [_reader(p, options) for p in paths]
+    corpus = Corpus([Annotation(n, r.name, reader=r) for n, r in zip(names, readers)])
+    collect = _Collector(corpus, missing, keep_tokens)
+    iterators = [iter(r) for r in readers]
+    index = 0
+    while True:
+        sentences = [next(it, None) for it in iterators]
+        present = [s is not None for s in sentences]
+        if not any(present):
+            break
+        if not all(present):
+            _raise_uneven(readers, sentences, index)
+        index += 1
+        _check_same_tokens(sentences, readers, index, tag_column)
+        columns = [_column(s, tag_column, r.name) for s, r in zip(sentences, readers)]
+        collect.add(columns, [s.lines for s in sentences], sentences[0].column(0) if keep_tokens else None)
+    documents = {r.name: r.documents for r in readers}
+    if len(set(documents.values())) > 1:
+        listed = ", ".join(f"{name} has {n}" for name, n in documents.items())
+        corpus.warnings.append(f"-DOCSTART- lines differ: {listed}; documents are taken from each pair's reference")
+    return corpus
+
+
+def _raise_uneven(readers, sentences, index: int) -> None:
+    shorter = next(r.name for r, s in zip(readers, sentences) if s is None)
+    longer, first = next((r.name, s) for r, s in zip(readers, sentences) if s is not None)
+    raise DataError(
+        f"{shorter} ends after {index} sentences but {longer} goes on "
+        f"(sentence {index + 1} at {longer}:{first.lines[0]})",
+        hint="every annotator's file must hold the same sentences; is one file truncated?",
+    )
+
+
+def _check_same_tokens(sentences: Sequence[Sentence], readers, index: int, tag_column: int) -> None:
+    """Every annotator's sentence has the first one's length and (when files carry
+    tokens besides tags) the same tokens, as ``evaluate`` checks gold against pred."""
+    first, first_name = sentences[0], readers[0].name
+    width = len(first.rows[0])
+    tokens = first.column(0) if width >= 2 and tag_column % width != 0 else None
+    for sentence, reader in zip(sentences[1:], readers[1:]):
+        if len(sentence.rows) != len(first.rows):
+            raise DataError(
+                f"sentence {index} has {len(first.rows)} tokens in {first_name} (line {first.lines[0]}) "
+                f"but {len(sentence.rows)} in {reader.name} (line {sentence.lines[0]})",
+                hint="annotators' files must hold the same tokens; was one re-tokenized?",
+            )
+        other_width = len(sentence.rows[0])
+        if tokens is None or other_width < 2 or tag_column % other_width == 0:
+            continue
+        other = sentence.column(0)
+        if other != tokens:
+            k = next(i for i, (a, b) in enumerate(zip(tokens, other)) if a != b)
+            raise DataError(
+                f"token mismatch at sentence {index}, token {k + 1}: {tokens[k]!r} at "
+                f"{first_name}:{first.lines[k]} but {other[k]!r} at {reader.name}:{sentence.lines[k]}",
+                hint="annotators' files must hold the same tokens in the same order",
+            )
+
+
+def _read_columns(path: str, columns: Sequence[int], names: Sequence[str], options: Options,
+                  missing: frozenset[str], keep_tokens: bool) -> Corpus:
+    reader = _reader(path, options)
+    sources = [f"{reader.name}[{c}]" for c in columns]
+    corpus = Corpus([Annotation(n, s, reader=reader) for n, s in zip(names, sources)])
+    collect = _Collector(corpus, missing, keep_tokens)
+    for sentence in reader:
+        tags = [_column(sentence, c, reader.name) for c in columns]
+        collect.add(tags, [sentence.lines] * len(columns), sentence.column(0) if keep_tokens else None)
+    return corpus
+
+
+def _read_lists(annotators: Sequence[Sequence[Sequence[str] | None]], names: Sequence[str],
+                missing: frozenset[str]) -> Corpus:
+    corpus = Corpus([Annotation(n, n) for n in names])
+    collect = _Collector(corpus, missing, keep_tokens=False)
+    counts = {len(a) for a in annotators}
+    if len(counts) != 1:
+        listed = ", ".join(f"{n} has {len(a)}" for n, a in zip(names, annotators))
+        raise DataError(f"annotators cover different numbers of sentences: {listed}")
+    for index, sentences in enumerate(zip(*annotators), 1):
+        if any(isinstance(s, str) for s in sentences):
+            raise UsageError("expected, per annotator, a list of sentences, each a list of tags")
+        lengths = {len(s) for s in sentences if s is not None}
+        if len(lengths) > 1:
+            listed = ", ".join(f"{n} {len(s)}" for n, s in zip(names, sentences) if s is not None)
+            raise DataError(f"sentence {index} has different lengths: {listed}")
+        length = lengths.pop() if lengths else 0
+        if not length:
+            continue
+        # None stands for a sentence the annotator did not label.
+        columns = [list(s) if s is not None else ["?"] * length for s in sentences]
+        collect.add(columns, None)
+    return corpus
+
+
+# ------------------------------------------------------------------ results
+@dataclass
+class PairResult:
+    """One pair of annotators: the evaluate report (reference as gold) and kappa."""
+
+    reference: str
+    annotator: str
+    sentences: int
+    tokens: int
+    report: Report | None
+    kappa: Statistic
+    kappa_entity: Statistic
+
+    @property
+    def f1(self) -> float | None:
+        """Entity micro F1 (symmetric in the two annotators), None without shared sentences."""
+        return self.report.micro.f1 if self.report is not None else None
+
+    def to_dict(self) -> dict:
+        """The JSON form of this pair."""
+        return {
+            "reference": self.reference,
+            "annotator": self.annotator,
+            "sentences": self.sentences,
+            "tokens": self.tokens,
+            "f1": self.f1,
+            "kappa": self.kappa.to_dict(),
+            "kappa_entity": self.kappa_entity.to_dict(),
+            "report": self.report.to_dict() if self.report is not None else None,
+        }
+
+
+@dataclass
+class AgreementReport:
+    """Everything ``agree`` found. Attributes are data; renderers make text of them."""
+
+    annotators: list[str]
+    pairs: list[PairResult]
+    fleiss_kappa: Statistic
+    krippendorff_alpha: Statistic
+    options: Options
+    gold: str | None = None
+    kappa_on: str = "tags"
+    missing: tuple[str, ...] = DEFAULT_MISSING
+    sentences: int = 0
+    tokens: int = 0
+    labelled: dict[str, int] = field(default_factory=dict)
+    fleiss_sentences: int = 0
+    warnings: list[str] = field(default_factory=list)
+    disagreements: list[dict] | None = None
+
+    @property
+    def signature(self) -> str:
+        """The reproducibility string: the scoring settings plus the agreement ones."""
+        o = self.options
+        missing = ",".join(m if m else "<empty>" for m in self.missing)
+        return signature(mode=o.mode, scheme=o.scheme, suffix=o.suffix, types=o.types,
+                         extra={"kappa_on": self.kappa_on, "missing": missing})
+
+    def pair(self, a: str, b: str) -> PairResult:
+        """The result for annotators ``a`` and ``b`` (in either order)."""
+        for p in self.pairs:
+            if {p.reference, p.annotator} == {a, b}:
+                return p
+        raise KeyError((a, b))
+
+    def f1_matrix(self) -> dict[str, dict[str, float | None]]:
+        """Pairwise entity micro F1: ``matrix[a][b]``; the diagonal is None."""
+        out: dict[str, dict[str, float | None]] = {a: {b: None for b in self.annotators} for a in self.annotators}
+        for p in self.pairs:
+            out[p.reference][p.annotator] = out[p.annotator][p.reference] = p.f1
+        return out
+
+    def per_type_f1(self) -> dict[str, dict[str, float]]:
+        """Per entity type, the F1 of every pair (``"a~b"`` keys) that shares sentences."""
+        types = sorted({t for p in self.pairs if p.report for t in p.report.per_type})
+        out: dict[str, dict[str, float]] = {}
+        for t in types:
+            row = {}
+            for p in self.pairs:
+                if p.report is not None:
+                    counts = p.report.per_type.get(t)
+                    row[_pair_key(p)] = counts.f1 if counts is not None else 0.0
+            out[t] = row
+        return out
+
+    def mean_pairwise_f1(self) -> dict:
+        """Mean micro F1 over the pairs each annotator is in, and over all pairs.
+
+        Pairs that share no sentence are left out of the means.
+        """
+        per: dict[str, float | None] = {}
+        for name in self.annotators:
+            values = [p.f1 for p in self.pairs if name in (p.reference, p.annotator) and p.f1 is not None]
+            per[name] = sum(values) / len(values) if values else None
+        values = [p.f1 for p in self.pairs if p.f1 is not None]
+        return {"per_annotator": per, "overall": sum(values) / len(values) if values else None}
+
+    def leaderboard(self) -> list[PairResult]:
+        """With a gold annotator: the other annotators' pairs, best micro F1 first."""
+        if self.gold is None:
+            return []
+        rows = [p for p in self.pairs if p.reference == self.gold]
+        order = {n: i for i, n in enumerate(self.annotators)}
+        return sorted(rows, key=lambda p: (-(p.f1 if p.f1 is not None else -1.0), order[p.annotator]))
+
+    def to_dict(self) -> dict:
+        """The JSON object (see the README section ``agree``)."""
+        o = self.options
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "signature": self.signature,
+            "annotators": list(self.annotators),
+            "gold": self.gold,
+            "mode": o.mode,
+            "scheme": o.scheme,
+            "suffix": o.suffix,
+            "types": list(o.types) if o.types is not None else None,
+            "kappa_on": self.kappa_on,
+            "alphabet": _alphabet(self.kappa_on),
+            "missing": list(self.missing),
+            "sentences": self.sentences,
+            "tokens": self.tokens,
+            "labelled_sentences": dict(self.labelled),
+            "pairs": [p.to_dict() for p in self.pairs],
+            "f1_matrix": self.f1_matrix(),
+            "per_type_f1": self.per_type_f1(),
+            "mean_pairwise_f1": self.mean_pairwise_f1(),
+            "leaderboard": [
+                {"annotator": p.annotator, "f1": p.f1, "sentences": p.sentences} for p in self.leaderboard()
+            ] if self.gold is not None else None,
+            "fleiss_kappa": {**self.fleiss_kappa.to_dict(), "sentences": self.fleiss_sentences},
+            "krippendorff_alpha": self.krippendorff_alpha.to_dict(),
+            "zero_division": 0.0,
+            "warnings": list(self.warnings),
+        }
+
+
+def _alphabet(kappa_on: str) -> str:
+    return "full tags (B-PER and I-PER differ)" if kappa_on == "tags" else "entity types (O for outside)"
+
+
+def _pair_key(p: PairResult) -> str:
+    return f"{p.reference}~{p.annotator}"
+
+
+# ------------------------------------------------------------------ the API
+def agree(
+    annotations,
+    *,
+    columns: Sequence[int] | str | None = None,
+    names: Sequence[str] | str | None = None,
+    gold: str | None = None,
+    tag_column: int = -1,
+    missing: Sequence[str] | str = DEFAULT_MISSING,
+    kappa_on: str = "tags",
+    disagreements: bool = False,
+    mode: str = "lenient",
+    scheme: str = "auto",
+    suffix: bool = False,
+    types=None,
+    delimiter: str | None = None,
+    comments: bool = False,
+    encoding: str = "utf-8",
+) -> AgreementReport:
+    """Measure how far annotators agree, pair by pair and overall.
+
+    Args:
+        annotations: two or more CoNLL paths (tags in ``tag_column``); or one path
+            with ``columns``; or, in memory, a list (or name -> value mapping) with,
+            per annotator, a list of sentences, each a list of tags or None (not
+            labelled).
+        columns: 0-based tag columns of a one-file input (the token is column 0).
+        names: annotator names (default: file stems, ``col1``..., or ``a1``...).
+        gold: an annotator to take as reference: pairs are oriented against it and
+            :meth:`AgreementReport.leaderboard` ranks the others.
+        tag_column: the tag column of each file (default: the last).
+        missing: tag cells that mean "this annotator did not label this sentence".
+        kappa_on: ``tags`` (full tags) or ``types`` (entity types) for the kappas/alpha.
+        disagreements: also list the spans annotators disagree on.
+        mode, scheme, suffix, types, delimiter, comments, encoding: as for
+            :func:`seqeval_suite.evaluate`.
+
+    Returns:
+        An :class:`AgreementReport`.
+
+    >>> r = agree({"ann": [["B-PER", "O"], ["B-LOC"]], "bob": [["B-PER", "O"], ["B-ORG"]]})
+    >>> r.pair("ann", "bob").f1, r.sentences
+    (0.5, 2)
+    """
+    options = Options.build(mode=mode, scheme=scheme, suffix=suffix, types=types, delimiter=delimiter,
+                            comments=comments, encoding=encoding)
+    kappa_on = str(kappa_on).lower()
+    if kappa_on not in KAPPA_ON:
+        raise UsageError(f"unknown kappa alphabet {kappa_on!r}", hint="choose tags or types")
+    if isinstance(missing, str):
+        missing = missing.split(",")
+    missing_set = frozenset(missing)
+    corpus = read_corpus(annotations, columns=columns, names=names, tag_column=tag_column,
+                         options=options, missing=missing_set, keep_tokens=disagreements)
+    names_ = [a.name for a in corpus.annotations]
+    if gold is not None and gold not in names_:
+        raise DataError(f"--gold {gold!r} is not an annotator", hint="annotators are " + ", ".join(names_))
+    if corpus.sentences == 0:
+        raise DataError(f"{corpus.annotations[0].source}: no tokens to score", hint="is this the right file?")
+    report = AgreementReport(
+        annotators=names_, pairs=[], fleiss_kappa=Statistic(None), krippendorff_alpha=Statistic(None),
+        options=options, gold=gold, kappa_on=kappa_on, missing=tuple(dict.fromkeys(missing)),
+        sentences=corpus.sentences, tokens=corpus.size,
+        labelled={a.name: sum(a.labelled) for a in corpus.annotations},
+    )
+    report.warnings.extend(corpus.warnings)
+    for a in corpus.annotations:
+        if a.partial:
+            where = f" (first at {a.source}:{a.partial_line})" if a.partial_line is not None else ""
+            report.warnings.append(
+                f"{a.name}: {a.partial} sentence{'s' if a.partial != 1 else ''} only partly marked missing{where} "
+                "were left out as not labelled"
+            )
+    labels, outside = _label_matrix(corpus, kappa_on, options)
+    for i, j in combinations(range(len(names_)), 2):
+        if gold is not None and names_[j] == gold:
+            i, j = j, i
+        report.pairs.append(_score_pair(corpus, i, j, options, labels, outside, report.warnings))
+    _chance_corrected(report, corpus, labels)
+    if disagreements:
+        report.disagreements = find_disagreements(corpus, options)
+    return report
+
+
+def read_corpus(annotations, *, columns=None, names=None, tag_column: int = -1, options: Options | None = None,
+                missing: frozenset[str] = frozenset(DEFAULT_MISSING), keep_tokens: bool = False) -> Corpus:
+    """Read every annotator's tags into one :class:`Corpus`, checking that they align."""
+    options = options or Options.build()
+    if isinstance(columns, str):
+        try:
+            columns = [int(c) for c in columns.split(",") if c.strip()]
+        except ValueError:
+            raise UsageError(f"bad column list {columns!r}", hint="give 0-based indices such as 1,2,3") from None
+    if isinstance(annotations, (str, os.PathLike)):
+        annotations = [annotations]
+    if isinstance(annotations, Mapping):
+        if names is None:
+            names = list(annotations)
+        annotations = list(annotations.values())
+    annotations = list(annotations)
+    if annotations and all(isinstance(a, (str, os.PathLike)) for a in annotations):
+        paths = [str(a) for a in annotations]
+        if columns is not None:
+            if len(paths) != 1:
+                raise UsageError("--columns reads one file", hint="give one file with --columns, or several files without")
+            columns = list(columns)
+            if len(set(columns)) != len(columns):
+                raise DataError(f"column list {columns} names a column twice", hint="each annotator has one column")
+            resolved = _resolve_names([f"col{c}" for c in columns], names)
+            _check_names(resolved)
+            return _read_columns(paths[0], columns, resolved, options, missing, keep_tokens)
+        resolved = _resolve_names([Path(p).name.split(".")[0] if p != "-" else "stdin" for p in paths], names)
+        _check_names(resolved)
+        return _read_files(paths, resolved, tag_column, options, missing, keep_tokens)
+    if columns is not None:
+        raise UsageError("columns apply to a file", hint="pass one path with columns")
+    resolved = _resolve_names([f"a{i + 1}" for i in range(len(annotations))], names)
+    _check_names(resolved)
+    return _read_lists(annotations, resolved, missing)
+
+
+# ------------------------------------------------------------------ scoring
+def _sentence_mask(corpus: Corpus, i: int, j: int):
+    import numpy as np
+
+    a = np.frombuffer(corpus.annotations[i].labelled, dtype=np.uint8)
+    b = np.frombuffer(corpus.annotations[j].labelled, dtype=np.uint8)
+    return (a & b).astype(bool)
+
+
+def _score_pair(corpus: Corpus, i: int, j: int, options: Options, labels, outside, warnings: list[str]) -> PairResult:
+    """Score annotator j against annotator i through the core evaluator."""
+    import numpy as np
+
+    ref, other = corpus.annotations[i], corpus.annotations[j]
+    shared = np.flatnonzero(_sentence_mask(corpus, i, j))
+    offsets = corpus.offsets
+    both = (labels[i] >= 0) & (labels[j] >= 0)
+    tokens = int(np.count_nonzero(both))
+    report = None
+    if len(shared):
+        def pairs() -> Iterator[Pair]:
+            r_tags, o_tags, r_lines, o_lines = ref.tags, other.tags, ref.lines, other.lines
+            with_lines = len(r_lines) > 0
+            for s in shared.tolist():
+                a, b = offsets[s], offsets[s + 1]
+                if with_lines:
+                    yield Pair(r_tags[a:b], o_tags[a:b], r_lines[a:b], o_lines[a:b])
+                else:
+                    yield Pair(r_tags[a:b], o_tags[a:b])
+
+        readers = (ref.reader,) if ref.reader is not None else ()
+        source = PairSource(pairs(), ref.source, other.source, readers)
+        report = score_pairs(source, options)
+        for message in report.warnings:
+            if message not in warnings:
+                warnings.append(message)
+    a, b = labels[i][both], labels[j][both]
+    entity = both & ~(outside[i] & outside[j])
+    kappa = cohen_kappa(a, b) if tokens else Statistic(None, "no sentence labelled by both", 0)
+    kappa_entity = (cohen_kappa(labels[i][entity], labels[j][entity]) if entity.any()
+                    else Statistic(None, "no token with a non-O tag", 0))
+    return PairResult(ref.name, other.name, int(len(shared)), tokens, report, kappa, kappa_entity)
+
+
+def _token_sentence_mask(corpus: Corpus, labelled: bytearray):
+    import numpy as np
+
+    lengths = np.diff(np.frombuffer(corpus.offsets, dtype=np.int64))
+    return np.repeat(np.frombuffer(labelled, dtype=np.uint8).astype(bool), lengths)
+
+
+def _label_matrix(corpus: Corpus, kappa_on: str, options: Options):
+    """Label ids, shape (annotators, tokens), -1 where a sentence was not labelled; and
+    a same-shaped boolean matrix, True where the tag is ``O``."""
+    import numpy as np
+
+    distinct = sorted({t for a in corpus.annotations for t in set(a.tags)})
+    if kappa_on == "types":
+        table = TagTable(suffix=options.suffix, lenient=True)
+        # The alphabet is the entity type; O stays O, an invalid tag stays itself.
+        label_of = {t: (t if (p := table.parse(t)) is None else ("O" if p[0] == "O" else p[1])) for t in distinct}
+    else:
+        label_of = {t: t for t in distinct}
+    alphabet = {label: k for k, label in enumerate(sorted(set(label_of.values())))}
+    tag_id = {t: k for k, t in enumerate(distinct)}
+    to_label = np.array([alphabet[label_of[t]] for t in distinct], dtype=np.int64)
+    outside_id = tag_id.get("O", -1)
+    labels = np.empty((len(corpus.annotations), corpus.size), dtype=np.int64)
+    outside = np.empty(labels.shape, dtype=bool)
+    for row, a in enumerate(corpus.annotations):
+        ids = np.fromiter(map(tag_id.__getitem__, a.tags), dtype=np.int64, count=len(a.tags))
+        outside[row] = ids == outside_id
+        labels[row] = to_label[ids] if len(ids) else ids
+        labels[row][~_token_sentence_mask(corpus, a.labelled)] = -1
+    return labels, outside
+
+
+def _chance_corrected(report: AgreementReport, corpus: Corpus, labels) -> None:
+    import numpy as np
+
+    complete = (labels >= 0).all(axis=0)
+    report.fleiss_kappa = fleiss_kappa(labels[:, complete])
+    everyone = np.ones(corpus.sentences, dtype=np.uint8)
+    for a in corpus.annotations:
+        everyone &= np.frombuffer(a.labelled, dtype=np.uint8)
+    report.fleiss_sentences = int(everyone.sum())
+    report.krippendorff_alpha = krippendorff_alpha(labels)
+
+
+# ------------------------------------------------------------------ disagreements
+def _decoder(options: Options):
+    strict = options.mode == "strict"
+    table = TagTable(suffix=options.suffix, lenient=not strict)
+    keep = set(options.types) if options.types is not None else None
+
+    def spans(tags: Sequence[str]):
+        parsed = table.parse_all(tags)
+        if strict:
+            found = decode_strict([p if p[0] == "O" else (p[0], strict_type(p[1])) for p in parsed], options.scheme)
+        else:
+            # conlleval mode has no span decoder; its chunks equal lenient ones on BIO data.
+            found = decode_lenient(parsed)
+        return [s for s in found if keep is None or s[2] in keep]
+
+    return spans
+
+
+def find_disagreements(corpus: Corpus, options: Options) -> list[dict]:
+    """Every group of overlapping spans on which the annotators who labelled the
+    sentence do not all give the same single span, sorted by sentence and offset.
+
+    Each row: ``sentence`` (1-based), ``line`` (of the first token, in the first
+    annotator's file), ``start``/``end`` (0-based token offsets, end exclusive),
+    ``text``, one column per annotator (``TYPE[start,end)`` spans, empty for none,
+    ``n/a`` when the annotator did not label the sentence) and ``kind``: ``type``
+    (same boundaries, other types), ``boundary`` (boundaries differ) or
+    ``missing/extra`` (an annotator has no span there).
+    """
+    decode = _decoder(options)
+    rows: list[dict] = []
+    offsets = corpus.offsets
+    first = corpus.annotations[0]
+    for s in range(corpus.sentences):
+        a, b = offsets[s], offsets[s + 1]
+        who = [k for k, ann in enumerate(corpus.annotations) if ann.labelled[s]]
+        if len(who) < 2:
+            continue
+        spans = sorted((span, k) for k in who for span in decode(corpus.annotations[k].tags[a:b]))
+        for group in _overlap_groups(spans):
+            row = _disagreement_row(group, who, corpus)
+            if row is None:
+                continue
+            start, end = row.pop("_start"), row.pop("_end")
+            text = " ".join(corpus.tokens[a + start:a + end]) if corpus.tokens is not None else ""
+            line = first.lines[a + start] if len(first.lines) else ""
+            rows.append({"sentence": s + 1, "line": line, "start": start, "end": end, "text": text,
+                         **row})
+    return rows
+
+
+def _overlap_groups(spans):
+    """Split spans sorted by start into groups of transitively overlapping spans."""
+    group: list = []
+    end = -1
+    for span, k in spans:
+        if group and span[0] >= end:
+            yield group
+            group, end = [], -1
+        group.append((span, k))
+        end = max(end, span[1])
+    if group:
+        yield group
+
+
+def _disagreement_row(group, who: list[int], corpus: Corpus) -> dict | None:
+    by: dict[int, list] = {k: [] for k in who}
+    for span, k in group:
+        by[k].append(span)
+    distinct = {tuple(v) for v in by.values()}
+    if len(distinct) == 1 and all(len(v) == 1 for v in by.values()):
+        return None
+    if any(not v for v in by.values()):
+        kind = "missing/extra"
+    elif len({tuple((s[0], s[1]) for s in v) for v in by.values()}) == 1:
+        kind = "type"
+    else:
+        kind = "boundary"
+    row: dict = {"_start": min(s[0] for s, _ in group), "_end": max(s[1] for s, _ in group)}
+    for k, ann in enumerate(corpus.annotations):
+        if k not in by:
+            row[ann.name] = NOT_LABELLED
+        else:
+            row[ann.name] = " ".join(f"{t}[{x},{y})" for x, y, t in by[k])
+    row["kind"] = kind
+    return row

@@ -1,0 +1,145 @@
+"""``seqeval-suite compare``: paired significance test of two systems on the same gold."""
+from __future__ import annotations
+
+import click
+
+from . import emit, warn
+from .evaluate import _unescape, scoring_options
+
+SCHEMA_VERSION = 1
+FORMAT_CHOICES = ["table", "json", "csv", "markdown", "latex"]
+
+
+def compare_files(gold: str, pred_a: str, pred_b: str, *, test: str = "ar", resamples: int | None = None,
+                  seed: int = 0, level: float = 0.95, unit: str = "sentence", metric: str = "micro_f1",
+                  **scoring) -> tuple[dict, list[str]]:
+    """Score both predictions against ``gold`` and test the difference (SPEC §7).
+
+    Returns the JSON-ready result and the evaluators' warnings. ``scoring`` takes the
+    keyword arguments of :func:`seqeval_suite.evaluate`.
+    """
+    from .. import stats
+    from ..evaluate import evaluate
+
+    report_a = evaluate(gold, pred_a, **scoring)
+    report_b = evaluate(gold, pred_b, **scoring)
+    # The same type columns for both systems: a type only one system predicts still counts.
+    types = sorted(set(report_a.per_type) | set(report_b.per_type))
+    matrix_a = report_a.sentence_counts.dense(report_a.sentences, types)
+    matrix_b = report_b.sentence_counts.dense(report_b.sentences, types)
+    units = _documents(gold, report_a.sentences, scoring) if unit == "document" else None
+    result = stats.paired_test(matrix_a, matrix_b, test=test, resamples=resamples, seed=seed,
+                               metric=metric, level=level, units=units)
+    systems = {}
+    for name, path, matrix in (("a", pred_a, matrix_a), ("b", pred_b, matrix_b)):
+        ci = stats.bootstrap_ci(matrix, metric=metric, level=level, seed=seed, units=units)
+        systems[name] = {"file": _name(path), metric: ci.point,
+                         "ci": {"low": ci.low, "high": ci.high, "level": level, "resamples": ci.resamples}}
+    data = {
+        "schema_version": SCHEMA_VERSION,
+        "test": test,
+        "metric": metric,
+        "p_value": result.p_value,
+        "delta": result.delta,
+        "better": result.better,
+        "ci": {"low": result.ci_low, "high": result.ci_high, "level": level,
+               "method": f"paired percentile bootstrap over {unit}s"},
+        "resamples": result.resamples,
+        "seed": seed,
+        "unit": unit,
+        "sentences": report_a.sentences,
+        "systems": systems,
+        "signature": report_a.signature,
+    }
+    return data, [*report_a.warnings, *report_b.warnings]
+
+
+def _name(path: str) -> str:
+    """Only the file name: results must not depend on where the files live (SPEC §4)."""
+    import os
+
+    return os.path.basename(path) if path != "-" else "-"
+
+
+def _documents(gold: str, n_sentences: int, scoring: dict):
+    """Document id of every gold sentence, for ``--unit document``."""
+    import numpy as np
+
+    from ..errors import DataError
+    from ..io.conll import ConllReader
+
+    reader = ConllReader(gold, delimiter=scoring.get("delimiter"), comments=scoring.get("comments", False),
+                         conlleval=scoring.get("mode") == "conlleval", encoding=scoring.get("encoding", "utf-8"))
+    ids = np.array([s.document for s in reader], dtype=np.int64)
+    if ids.size != n_sentences:
+        raise DataError(f"{gold}: found {ids.size} sentences for document grouping but scored {n_sentences}",
+                        hint="use --unit sentence")
+    return ids
+
+
+def render_comparison(data: dict, fmt: str) -> str:
+    """Text of a comparison result in ``fmt`` (table, json, csv, markdown, latex)."""
+    import json
+
+    from ..render.text import aligned, csv_text, latex, markdown
+
+    if fmt == "json":
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
+    metric = data["metric"]
+    pct = round(data["ci"]["level"] * 100, 4)
+    header = ["system", "file", metric, f"{pct:g}% CI low", f"{pct:g}% CI high"]
+    rows = [[name.upper(), s["file"], f"{s[metric]:.4f}", f"{s['ci']['low']:.4f}", f"{s['ci']['high']:.4f}"]
+            for name, s in data["systems"].items()]
+    rows.append(["A - B", "", f"{data['delta']:+.4f}", f"{data['ci']['low']:+.4f}", f"{data['ci']['high']:+.4f}"])
+    summary = (f"{data['test']} test, {data['resamples']} resamples, seed {data['seed']}: "
+               f"p = {data['p_value']:.4g}; better: {(data['better'] or 'neither').upper()}")
+    if fmt == "csv":
+        return csv_text(header + ["p_value", "test"], [r + [f"{data['p_value']:.6g}", data["test"]] for r in rows])
+    if fmt == "markdown":
+        return markdown(header, rows, left=2) + f"\n{summary}\n"
+    if fmt == "latex":
+        return latex(header, rows, left=2, rule_before=2) + f"% {summary}\n"
+    return aligned(header, rows, left=2) + f"\n{summary}\n"
+
+
+@click.command()
+@click.argument("gold", type=str)
+@click.argument("pred_a", type=str)
+@click.argument("pred_b", type=str)
+@scoring_options
+@click.option("--test", type=click.Choice(["ar", "bootstrap"]), default="ar", show_default=True,
+              help="ar: approximate randomization; bootstrap: paired bootstrap.")
+@click.option("--resamples", type=click.IntRange(1, 10_000_000), default=None,
+              help="Shuffles or resamples (default: 10000 for ar, 1000 for bootstrap).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed; same seed, same result.")
+@click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95,
+              show_default=True, help="Confidence level of the intervals.")
+@click.option("--unit", type=click.Choice(["sentence", "document"]), default="sentence", show_default=True,
+              help="What the bootstrap and the shuffles resample.")
+@click.option("--metric", type=click.Choice(["micro_f1", "micro_precision", "micro_recall", "macro_f1"]),
+              default="micro_f1", show_default=True)
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMAT_CHOICES), default="table", show_default=True)
+@click.option("--output", "-o", default=None, metavar="FILE", help="Write here (atomically) instead of stdout.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print warnings.")
+def compare(gold, pred_a, pred_b, mode, scheme, suffix, types, delimiter, comments, encoding,
+            test, resamples, seed, level, unit, metric, fmt, output, quiet):
+    """Test whether PRED_A and PRED_B differ significantly on GOLD.
+
+    Prints each system's score with its bootstrap CI, the difference A - B with the
+    paired bootstrap CI of the difference, and the p-value of the chosen test.
+
+    \b
+    Examples:
+      seqeval-suite compare corpora/compare/gold.conll corpora/compare/sys_a.conll corpora/compare/sys_b.conll
+      seqeval-suite compare gold.conll a.conll b.conll --test bootstrap -f json
+    """
+    data, warnings = compare_files(
+        gold, pred_a, pred_b, test=test, resamples=resamples, seed=seed, level=level, unit=unit,
+        metric=metric, mode=mode.lower(), scheme=scheme, suffix=suffix, types=types,
+        delimiter=_unescape(delimiter), comments=comments, encoding=encoding,
+    )
+    text = render_comparison(data, fmt)
+    if not quiet:
+        for message in dict.fromkeys(warnings):
+            warn(message)
+    emit(text, output)

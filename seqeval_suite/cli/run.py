@@ -1,0 +1,114 @@
+"""``seqeval-suite run`` (config -> leaderboard) and ``seqeval-suite render`` (results.json -> boards)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import warn
+
+
+def write_outputs(results: dict, folder: Path, formats=None) -> list[Path]:
+    """Render every output first, then write each atomically (a failure writes nothing)."""
+    from ..atomic import write_text
+    from ..errors import SeqevalSuiteError
+    from ..render.leaderboard import render_all
+
+    rendered = render_all(results, formats)
+    written = []
+    for name, text in rendered.items():
+        path = folder / name
+        try:
+            write_text(path, text)
+        except OSError as exc:
+            raise SeqevalSuiteError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        written.append(path)
+    return written
+
+
+def _progress_bar(quiet: bool):
+    """A progress callback drawing a bar on stderr, only when stderr is a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return None, None
+    bar = click.progressbar(length=1, label="scoring", file=sys.stderr, show_pos=True)
+    state = {"started": False}
+
+    def progress(done: int, total: int, label: str) -> None:
+        if not state["started"]:
+            bar.length = max(total, 1)
+            bar.__enter__()
+            state["started"] = True
+        bar.update(done - bar.pos)
+
+    def close() -> None:
+        if state["started"]:
+            bar.__exit__(None, None, None)
+
+    return progress, close
+
+
+@click.command()
+@click.argument("config", type=str)
+@click.option("--output-dir", "-o", default=None, metavar="DIR",
+              help="Write here instead of leaderboard/<name>/ (relative to the current folder).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Score units in this many processes (results do not change).")
+@click.option("--no-cache", is_flag=True, help="Score every unit again instead of reusing cached counts.")
+@click.option("--quiet", "-q", is_flag=True, help="Print no progress, warnings or file list.")
+def run(config, output_dir, jobs, no_cache, quiet):
+    """Score every system of a benchmark CONFIG (YAML) and write its leaderboard.
+
+    The config names corpora, systems (prediction files or a spaCy pipeline) and the
+    scoring settings; it is validated before any work starts. Outputs go to
+    leaderboard/<name>/: leaderboard.md, leaderboard.csv, leaderboard.tex,
+    results.json and index.html. Unchanged units are read from a cache in
+    <output dir>/.seqeval-suite-cache/.
+
+    \b
+    Example:
+      seqeval-suite run configs/demo.yaml
+    """
+    from ..config import load_config
+    from ..runner import CACHE_DIR, default_output_dir, run_benchmark, warnings_of
+
+    cfg = load_config(config)
+    folder = Path(output_dir) if output_dir else default_output_dir(cfg)
+    progress, close = _progress_bar(quiet)
+    try:
+        results = run_benchmark(cfg, jobs=jobs, cache_dir=None if no_cache else folder / CACHE_DIR,
+                                progress=progress)
+    finally:
+        if close:
+            close()
+    written = write_outputs(results, folder)
+    if not quiet:
+        for message in warnings_of(results):
+            warn(message)
+        for path in written:
+            click.echo(str(path))
+
+
+@click.command()
+@click.argument("results_file", metavar="RESULTS", type=str)
+@click.option("--output-dir", "-o", default=None, metavar="DIR",
+              help="Write here (default: the folder holding RESULTS).")
+@click.option("--format", "-f", "formats", multiple=True,
+              type=click.Choice(["markdown", "csv", "latex", "json", "html"]),
+              help="Only these formats (repeatable; default: the outputs the config asked for).")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print the files written.")
+def render(results_file, output_dir, formats, quiet):
+    """Rebuild the leaderboard files from a RESULTS file (results.json) without scoring.
+
+    \b
+    Example:
+      seqeval-suite render leaderboard/demo-ner/results.json -o /tmp/boards
+    """
+    from ..render.leaderboard import load_results
+
+    results = load_results(results_file)
+    folder = Path(output_dir) if output_dir else Path(results_file).parent
+    written = write_outputs(results, folder, list(formats) or None)
+    if not quiet:
+        for path in written:
+            click.echo(str(path))

@@ -1,0 +1,581 @@
+"""The benchmark configuration: a YAML file naming corpora, systems and how to score them.
+
+:func:`load_config` reads the file with a safe loader, checks every key before any
+work starts, and raises one :class:`~seqeval_suite.errors.ConfigError` listing *all*
+problems, each with the config file and a key path such as
+``systems[2].predictions.news-test``. Paths in the file are relative to the file.
+
+The schema (every key is documented in the README, section ``run``)::
+
+    name: demo-ner                 # optional, default: the file's stem
+    title: Demo NER benchmark      # optional
+    description: ...               # optional
+    scoring: {mode: lenient, scheme: auto, suffix: false, types: null, match: strict,
+              primary: micro_f1, seed: 0, resamples: 1000, level: 0.95, alpha: 0.05}
+    corpora:
+      - {id: news-test, path: ../corpora/demo/news.test.conll, scheme: IOB2,
+         types: [...], label_map: {...}, delimiter: null, encoding: utf-8, comments: false}
+    systems:
+      - {id: crf, name: CRF, url: ..., predictions: {news-test: [a.conll, b.conll]},
+         label_map: {...}, types: [...]}
+      - {id: rules, spacy: ../corpora/demo/ruler-pipeline, label_map: {PERSON: PER}}
+    outputs: [markdown, csv, latex, json, html]
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+MODES = ("lenient", "conlleval", "strict")
+#: Only exact span-and-type matching is implemented in the runner so far.
+MATCHES = ("strict",)
+PRIMARY_METRICS = ("micro_f1", "micro_p", "micro_r", "macro_f1", "macro_p", "macro_r", "weighted_f1")
+OUTPUTS = ("markdown", "csv", "latex", "json", "html")
+CORRECTIONS = ("holm",)
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+TOP_KEYS = ("name", "title", "description", "scoring", "corpora", "systems", "outputs")
+SCORING_KEYS = ("mode", "scheme", "suffix", "types", "match", "primary", "seed", "resamples", "level",
+                "alpha", "correction")
+CORPUS_KEYS = ("id", "name", "path", "scheme", "types", "label_map", "delimiter", "encoding", "comments")
+SYSTEM_KEYS = ("id", "name", "url", "description", "predictions", "spacy", "label_map", "types")
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """How every unit is scored (shared by all corpora and systems)."""
+
+    mode: str = "lenient"
+    scheme: str = "auto"
+    suffix: bool = False
+    types: tuple[str, ...] | None = None
+    match: str = "strict"
+    primary: str = "micro_f1"
+    seed: int = 0
+    resamples: int = 1000
+    level: float = 0.95
+    alpha: float = 0.05
+    correction: str = "holm"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """One gold corpus. ``file`` is the path as written in the config."""
+
+    id: str
+    path: Path
+    file: str
+    name: str = ""
+    scheme: str | None = None
+    types: tuple[str, ...] | None = None
+    label_map: dict[str, str | None] = field(default_factory=dict)
+    delimiter: str | None = None
+    encoding: str = "utf-8"
+    comments: bool = False
+
+
+@dataclass(frozen=True)
+class System:
+    """One system: prediction files per corpus (one per run), or a spaCy pipeline."""
+
+    id: str
+    name: str = ""
+    url: str | None = None
+    description: str | None = None
+    predictions: dict[str, tuple[tuple[Path, str], ...]] = field(default_factory=dict)
+    spacy: str | None = None
+    spacy_is_path: bool = False
+    label_map: dict[str, str | None] = field(default_factory=dict)
+    types: tuple[str, ...] | None = None
+
+    @property
+    def kind(self) -> str:
+        """``spacy`` or ``predictions``."""
+        return "spacy" if self.spacy is not None else "predictions"
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated benchmark configuration."""
+
+    name: str
+    title: str
+    description: str | None
+    scoring: Scoring
+    corpora: tuple[Corpus, ...]
+    systems: tuple[System, ...]
+    outputs: tuple[str, ...]
+    source: str
+
+
+# ------------------------------------------------------------------ loading YAML
+def _safe_loader():
+    """A yaml.SafeLoader subclass that rejects duplicate keys instead of keeping the last."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def construct_mapping(loader, node, deep=False):
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            try:
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key!r} (first on line {seen[key] + 1})", key_node.start_mark)
+                seen[key] = key_node.start_mark.line
+            except TypeError:  # unhashable key; SafeLoader reports it itself
+                pass
+        return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return Loader
+
+
+def read_yaml(path: str | os.PathLike) -> Any:
+    """Parse a YAML file safely; syntax errors become a ConfigError with file and line."""
+    import yaml
+
+    name = str(path)
+    if os.path.isdir(name):
+        raise ConfigError(f"{name}: is a directory, not a config file", hint="give the path of a .yaml file")
+    try:
+        with open(name, "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        raise ConfigError(f"{name}: no such config file") from None
+    except OSError as exc:
+        raise ConfigError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{name}: not UTF-8 text", hint="save the config as UTF-8") from None
+    try:
+        return yaml.load(text, Loader=_safe_loader())  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}" if mark is not None else name
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{where}: invalid YAML: {problem}", hint="check the indentation and quoting") from None
+
+
+# ------------------------------------------------------------------ validation
+class _Problems:
+    """Collects every problem with its key path, to report them all at once."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.items: list[tuple[str, str]] = []
+
+    def add(self, key: str, message: str) -> None:
+        self.items.append((key, message))
+
+    def raise_if_any(self) -> None:
+        if not self.items:
+            return
+        lines = [f"{self.source}: {key}: {message}" if key else f"{self.source}: {message}"
+                 for key, message in self.items]
+        n = len(lines)
+        head = (f"{self.source}: {n} problem{'s' if n != 1 else ''} in the config "
+                "(the README section 'run' documents every key)")
+        raise ConfigError("\n".join([head, *("  " + line for line in lines)]))
+
+
+def _unknown_keys(data: dict, allowed: tuple[str, ...], where: str, problems: _Problems) -> None:
+    for key in data:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(allowed)})"
+            problems.add(_join(where, str(key)), f"unknown key{hint}")
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "an integer",
+            float: "a number", type(None): "empty"}.get(type(value), type(value).__name__)
+
+
+def _expect(value: Any, kinds: tuple[type, ...], what: str, key: str, problems: _Problems) -> bool:
+    # bool is an int subclass: `seed: yes` must not pass as an integer.
+    ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+    if not ok:
+        problems.add(key, f"expected {what}, got {_type_name(value)}")
+    return ok
+
+
+def _string(data: dict, key: str, where: str, problems: _Problems, *, default=None, required=False):
+    if key not in data or data[key] is None:
+        if required:
+            problems.add(_join(where, key), "missing (required)")
+        return default
+    value = data[key]
+    if _expect(value, (str,), "a string", _join(where, key), problems):
+        if required and not value.strip():
+            problems.add(_join(where, key), "must not be empty")
+        return value
+    return default
+
+
+def _ident(data: dict, key: str, where: str, problems: _Problems) -> str | None:
+    value = _string(data, key, where, problems, required=True)
+    if value and not _ID.match(value):
+        problems.add(_join(where, key), f"{value!r} is not a valid id: use letters, digits, '.', '_' and '-'")
+        return None
+    return value
+
+
+def _choice(value: Any, choices: tuple[str, ...], key: str, problems: _Problems, note: str = "") -> str | None:
+    if not _expect(value, (str,), "a string", key, problems):
+        return None
+    if value.lower() not in choices:
+        problems.add(key, f"{value!r} is not one of {', '.join(choices)}{note}")
+        return None
+    return value.lower()
+
+
+def _types(value: Any, key: str, problems: _Problems) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if not _expect(value, (list,), "a list of entity type names", key, problems):
+        return None
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip() or any(ch.isspace() for ch in item):
+            problems.add(f"{key}[{i}]", f"expected a type name (a non-empty string without spaces), got {item!r}")
+        else:
+            out.append(item)
+    if not value:
+        problems.add(key, "an empty list would score nothing; leave the key out to score every type")
+    return tuple(sorted(set(out)))
+
+
+def _label_map(value: Any, key: str, problems: _Problems) -> dict[str, str | None]:
+    if value is None:
+        return {}
+    if not _expect(value, (dict,), "a mapping from label to label (or null to drop it)", key, problems):
+        return {}
+    out: dict[str, str | None] = {}
+    for source, target in value.items():
+        where = f"{key}.{source}"
+        if not isinstance(source, str) or not source or any(ch.isspace() for ch in source):
+            problems.add(where, f"a label must be a non-empty string without spaces, got {source!r}")
+            continue
+        if target is None or (isinstance(target, str) and target == "O"):
+            out[source] = None  # dropped: its tags become O
+        elif isinstance(target, str) and target and not any(ch.isspace() for ch in target):
+            out[source] = target
+        else:
+            problems.add(where, f"maps to {target!r}: expected a label (a string without spaces) or null to drop it")
+    return out
+
+
+def _resolve(base: Path, written: str) -> Path:
+    path = Path(os.path.expanduser(written))
+    return path if path.is_absolute() else base / path
+
+
+def _file(base: Path, written: Any, key: str, problems: _Problems) -> Path | None:
+    if not _expect(written, (str,), "a file path", key, problems):
+        return None
+    path = _resolve(base, written)
+    if path.is_dir():
+        problems.add(key, f"{written}: is a directory, not a file")
+    elif not path.is_file():
+        problems.add(key, f"{written}: no such file (paths are relative to the config file)")
+    else:
+        return path
+    return None
+
+
+def _scoring(data: Any, problems: _Problems) -> Scoring:
+    if data is None:
+        return Scoring()
+    if not _expect(data, (dict,), "a mapping", "scoring", problems):
+        return Scoring()
+    _unknown_keys(data, SCORING_KEYS, "scoring", problems)
+    values: dict[str, Any] = {}
+    if "mode" in data:
+        values["mode"] = _choice(data["mode"], MODES, "scoring.mode", problems)
+    if "scheme" in data:
+        values["scheme"] = _scheme(data["scheme"], "scoring.scheme", problems)
+    if "suffix" in data and _expect(data["suffix"], (bool,), "true or false", "scoring.suffix", problems):
+        values["suffix"] = data["suffix"]
+    if "types" in data:
+        values["types"] = _types(data["types"], "scoring.types", problems)
+    if "match" in data:
+        values["match"] = _choice(data["match"], MATCHES, "scoring.match", problems,
+                                  " (exact, partial and type matching are not available in the runner yet)")
+    if "primary" in data:
+        values["primary"] = _choice(data["primary"], PRIMARY_METRICS, "scoring.primary", problems)
+    if "correction" in data:
+        values["correction"] = _choice(data["correction"], CORRECTIONS, "scoring.correction", problems)
+    if "seed" in data and _expect(data["seed"], (int,), "an integer", "scoring.seed", problems):
+        values["seed"] = data["seed"]
+    if "resamples" in data and _expect(data["resamples"], (int,), "an integer", "scoring.resamples", problems):
+        if data["resamples"] < 0:
+            problems.add("scoring.resamples", "must be 0 (no intervals) or more")
+        values["resamples"] = data["resamples"]
+    for key in ("level", "alpha"):
+        if key in data and _expect(data[key], (int, float), "a number", f"scoring.{key}", problems):
+            if not 0 < data[key] < 1:
+                problems.add(f"scoring.{key}", f"must lie strictly between 0 and 1, got {data[key]}")
+            values[key] = float(data[key])
+    return Scoring(**{k: v for k, v in values.items() if v is not None})
+
+
+def _scheme(value: Any, key: str, problems: _Problems) -> str | None:
+    from .schemes import normalize_scheme
+
+    if not _expect(value, (str,), "a scheme name", key, problems):
+        return None
+    try:
+        return normalize_scheme(value)
+    except Exception:
+        problems.add(key, f"{value!r} is not a scheme: use auto, IOB1, IOB2, IOE1, IOE2, IOBES, BILOU or IO")
+        return None
+
+
+def _list_of_mappings(data: Any, key: str, problems: _Problems) -> list:
+    if data is None:
+        problems.add(key, "missing (required): a list with at least one entry")
+        return []
+    if not _expect(data, (list,), "a list", key, problems):
+        return []
+    if not data:
+        problems.add(key, "must hold at least one entry")
+    return data
+
+
+def _corpora(data: Any, base: Path, scoring: Scoring, problems: _Problems) -> list[Corpus]:
+    out: list[Corpus] = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(_list_of_mappings(data, "corpora", problems)):
+        where = f"corpora[{i}]"
+        if not _expect(entry, (dict,), "a mapping", where, problems):
+            continue
+        _unknown_keys(entry, CORPUS_KEYS, where, problems)
+        cid = _ident(entry, "id", where, problems)
+        if cid is not None:
+            if cid in seen:
+                problems.add(f"{where}.id", f"duplicate id {cid!r} (also corpora[{seen[cid]}])")
+            seen.setdefault(cid, i)
+        path = _file(base, entry.get("path"), f"{where}.path", problems) if "path" in entry else None
+        if "path" not in entry:
+            problems.add(f"{where}.path", "missing (required): the gold CoNLL file")
+        scheme = _scheme(entry["scheme"], f"{where}.scheme", problems) if entry.get("scheme") is not None else None
+        if scoring.mode == "strict" and (scheme or scoring.scheme) == "auto":
+            problems.add(f"{where}.scheme", "strict mode needs a named scheme (here or in scoring.scheme)")
+        comments = entry.get("comments", False)
+        _expect(comments, (bool,), "true or false", f"{where}.comments", problems)
+        encoding = _string(entry, "encoding", where, problems, default="utf-8")
+        if encoding:
+            import codecs
+
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                problems.add(f"{where}.encoding", f"unknown encoding {encoding!r}")
+        corpus = Corpus(
+            id=cid or f"#{i}", path=path or Path(), file=entry.get("path") if isinstance(entry.get("path"), str) else "",
+            name=_string(entry, "name", where, problems, default=None) or cid or "",
+            scheme=scheme, types=_types(entry.get("types"), f"{where}.types", problems),
+            label_map=_label_map(entry.get("label_map"), f"{where}.label_map", problems),
+            delimiter=_string(entry, "delimiter", where, problems), encoding=encoding or "utf-8",
+            comments=bool(comments),
+        )
+        out.append(corpus)
+    return out
+
+
+def _runs(value: Any, base: Path, key: str, problems: _Problems) -> tuple[tuple[Path, str], ...]:
+    files = value if isinstance(value, list) else [value]
+    if isinstance(value, list) and not value:
+        problems.add(key, "an empty list: give at least one prediction file")
+    out = []
+    for j, written in enumerate(files):
+        where = f"{key}[{j}]" if isinstance(value, list) else key
+        path = _file(base, written, where, problems)
+        if path is not None:
+            out.append((path, written))
+    return tuple(out)
+
+
+def _spacy(value: Any, base: Path, key: str, problems: _Problems) -> tuple[str | None, bool]:
+    if not _expect(value, (str,), "a pipeline directory or an installed package name", key, problems):
+        return None, False
+    path = _resolve(base, value)
+    if path.is_dir():
+        if not (path / "config.cfg").is_file():
+            problems.add(key, f"{value}: a directory without config.cfg is not a spaCy pipeline")
+        return str(path), True
+    if "/" in value or os.sep in value or value.startswith("."):
+        problems.add(key, f"{value}: no such pipeline directory (paths are relative to the config file)")
+        return None, False
+    from importlib.util import find_spec
+
+    if find_spec(value.replace("-", "_")) is None:
+        problems.add(key, f"{value}: neither a pipeline directory nor an installed spaCy package "
+                          "(nothing is downloaded: install the package first)")
+        return None, False
+    return value, False
+
+
+def _systems(data: Any, base: Path, corpus_ids: list[str], problems: _Problems) -> list[System]:
+    out: list[System] = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(_list_of_mappings(data, "systems", problems)):
+        where = f"systems[{i}]"
+        if not _expect(entry, (dict,), "a mapping", where, problems):
+            continue
+        _unknown_keys(entry, SYSTEM_KEYS, where, problems)
+        sid = _ident(entry, "id", where, problems)
+        if sid is not None:
+            if sid in seen:
+                problems.add(f"{where}.id", f"duplicate id {sid!r} (also systems[{seen[sid]}])")
+            seen.setdefault(sid, i)
+        has_preds, has_spacy = entry.get("predictions") is not None, entry.get("spacy") is not None
+        predictions: dict[str, tuple[tuple[Path, str], ...]] = {}
+        spacy, spacy_is_path = None, False
+        if has_preds and has_spacy:
+            problems.add(where, "give either predictions or spacy, not both")
+        elif not has_preds and not has_spacy:
+            problems.add(where, "needs predictions (files per corpus) or spacy (a pipeline)")
+        elif has_spacy:
+            spacy, spacy_is_path = _spacy(entry["spacy"], base, f"{where}.spacy", problems)
+        elif _expect(entry["predictions"], (dict,), "a mapping from corpus id to file(s)",
+                     f"{where}.predictions", problems):
+            for cid, value in entry["predictions"].items():
+                key = f"{where}.predictions.{cid}"
+                if cid not in corpus_ids:
+                    close = difflib.get_close_matches(str(cid), corpus_ids, n=1)
+                    problems.add(key, f"no corpus with id {cid!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+                    continue
+                predictions[cid] = _runs(value, base, key, problems)
+            for cid in corpus_ids:
+                if cid not in entry["predictions"]:
+                    problems.add(f"{where}.predictions.{cid}", "missing: every system needs predictions for every corpus")
+        url = _string(entry, "url", where, problems)
+        if url and not re.match(r"^https?://\S+$", url):
+            # Boards link to it: only web addresses, never javascript: or file: links.
+            problems.add(f"{where}.url", f"{url!r}: give an address starting with http:// or https://")
+            url = None
+        out.append(System(
+            id=sid or f"#{i}", name=_string(entry, "name", where, problems) or sid or "", url=url,
+            description=_string(entry, "description", where, problems),
+            predictions=predictions, spacy=spacy, spacy_is_path=spacy_is_path,
+            label_map=_label_map(entry.get("label_map"), f"{where}.label_map", problems),
+            types=_types(entry.get("types"), f"{where}.types", problems),
+        ))
+    return out
+
+
+def _outputs(value: Any, problems: _Problems) -> tuple[str, ...]:
+    if value is None:
+        return OUTPUTS
+    if not _expect(value, (list,), f"a list of formats ({', '.join(OUTPUTS)})", "outputs", problems):
+        return OUTPUTS
+    out = []
+    for i, item in enumerate(value):
+        fmt = _choice(item, OUTPUTS, f"outputs[{i}]", problems)
+        if fmt and fmt not in out:
+            out.append(fmt)
+    if not value:
+        problems.add("outputs", "an empty list would write nothing")
+    return tuple(f for f in OUTPUTS if f in out)
+
+
+def effective_types(*lists: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """The intersection of the type filters that are set (None: no filter).
+
+    >>> effective_types(None, ("LOC", "PER"), ("PER", "ORG"))
+    ('PER',)
+    >>> effective_types(None, None) is None
+    True
+    """
+    chosen = [set(x) for x in lists if x is not None]
+    if not chosen:
+        return None
+    return tuple(sorted(set.intersection(*chosen)))
+
+
+def _check_types(config_corpora: list[Corpus], systems: list[System], scoring: Scoring, problems: _Problems) -> None:
+    for i, corpus in enumerate(config_corpora):
+        for j, system in enumerate(systems):
+            types = effective_types(scoring.types, corpus.types, system.types)
+            if types == ():
+                problems.add(f"systems[{j}].types", f"with scoring.types and corpora[{i}].types no entity type is left to score")
+
+
+def validate(data: Any, source: str | os.PathLike, *, base: Path | None = None) -> Config:
+    """Check a parsed config and build a :class:`Config`, reporting all problems at once.
+
+    Args:
+        data: what the YAML file holds.
+        source: the config file's path (named in messages; its folder resolves paths).
+        base: the folder relative paths start from (default: ``source``'s folder).
+
+    >>> validate([], "bench.yaml")
+    Traceback (most recent call last):
+    ...
+    seqeval_suite.errors.ConfigError: bench.yaml: 1 problem in the config (the README section 'run' documents every key)
+      bench.yaml: expected a mapping at the top level, got a list
+    """
+    source = str(source)
+    problems = _Problems(source)
+    base = Path(source).resolve().parent if base is None else base
+    if not isinstance(data, dict):
+        problems.add("", f"expected a mapping at the top level, got {_type_name(data)}")
+        problems.raise_if_any()
+    _unknown_keys(data, TOP_KEYS, "", problems)
+    name = _string(data, "name", "", problems)
+    if name is not None and not _ID.match(name):
+        problems.add("name", f"{name!r} names the output folder: use letters, digits, '.', '_' and '-'")
+    name = name or Path(source).stem
+    scoring = _scoring(data.get("scoring"), problems)
+    corpora = _corpora(data.get("corpora"), base, scoring, problems)
+    systems = _systems(data.get("systems"), base, list(dict.fromkeys(c.id for c in corpora)), problems)
+    _check_types(corpora, systems, scoring, problems)
+    outputs = _outputs(data.get("outputs"), problems)
+    title = _string(data, "title", "", problems) or name
+    description = _string(data, "description", "", problems)
+    problems.raise_if_any()
+    return Config(name=name, title=title, description=description, scoring=scoring,
+                  corpora=tuple(corpora), systems=tuple(systems), outputs=outputs, source=source)
+
+
+def load_config(path: str | os.PathLike) -> Config:
+    """Read and validate a benchmark config (see the module docstring for the schema)."""
+    return validate(read_yaml(path), path)
+
+
+def map_tag(tag: str, mapping: dict[str, str | None], *, suffix: bool = False) -> str:
+    """Rename a tag's entity type through ``mapping`` (a type mapped to None becomes O).
+
+    >>> map_tag("B-PERSON", {"PERSON": "PER"}), map_tag("I-NORP", {"NORP": None}), map_tag("O", {})
+    ('B-PER', 'O', 'O')
+    >>> map_tag("GPE-B", {"GPE": "LOC"}, suffix=True)
+    'LOC-B'
+    """
+    if not mapping or "-" not in tag:
+        return tag
+    if suffix:
+        kind, _, prefix = tag.rpartition("-")
+    else:
+        prefix, _, kind = tag.partition("-")
+    if kind not in mapping:
+        return tag
+    target = mapping[kind]
+    if target is None:
+        return "O"
+    return f"{target}-{prefix}" if suffix else f"{prefix}-{target}"
+

@@ -1,0 +1,156 @@
+"""Render an :class:`~seqeval_suite.agreement.AgreementReport` (table, json, csv,
+markdown, latex) and the disagreement list (CSV). Nothing here prints."""
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+from . import text
+from .report import render_report
+
+AGREE_FORMATS = ("table", "json", "csv", "markdown", "latex")
+_PAIR_HEADER = ["reference", "annotator", "sentences", "tokens", "precision", "recall", "f1", "kappa",
+                "kappa_entity"]
+
+
+def _num(value: float | None, digits: int) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _stat(stat, digits: int) -> str:
+    return _num(stat.value, digits) if stat.value is not None else f"undefined ({stat.reason})"
+
+
+def _pair_rows(pairs, digits: int) -> list[list[str]]:
+    rows = []
+    for p in pairs:
+        micro = p.report.micro if p.report is not None else None
+        rows.append([
+            p.reference, p.annotator, str(p.sentences), str(p.tokens),
+            _num(micro.precision if micro else None, digits), _num(micro.recall if micro else None, digits),
+            _num(p.f1, digits), _num(p.kappa.value, digits), _num(p.kappa_entity.value, digits),
+        ])
+    return rows
+
+
+def _sections(report, digits: int) -> list[tuple[str, list[str], list[list[str]], int]]:
+    """The report's tables as (title, header, rows, left-aligned columns), in reading order."""
+    names = report.annotators
+    sections = []
+    if report.gold is not None:
+        board = report.leaderboard()
+        rows = [[str(k), *row[1:]] for k, row in enumerate(_pair_rows(board, digits), 1)]
+        sections.append((f"annotators against gold {report.gold}, best micro F1 first",
+                         ["rank", *_PAIR_HEADER[1:]], rows, 2))
+    matrix = report.f1_matrix()
+    sections.append(("pairwise entity micro F1", ["", *names],
+                     [[a, *(_num(matrix[a][b], digits) if a != b else "-" for b in names)] for a in names], 1))
+    sections.append(("pairs (the reference is scored as gold)", _PAIR_HEADER, _pair_rows(report.pairs, digits), 2))
+    per_type = report.per_type_f1()
+    keys = [f"{p.reference}~{p.annotator}" for p in report.pairs if p.report is not None]
+    if per_type:
+        sections.append(("per-type pairwise F1", ["type", *keys],
+                         [[t, *(_num(per_type[t].get(k), digits) for k in keys)] for t in per_type], 1))
+    means = report.mean_pairwise_f1()
+    sections.append(("mean pairwise F1", ["annotator", "f1", "labelled sentences"],
+                     [[n, _num(means["per_annotator"][n], digits), str(report.labelled[n])] for n in names]
+                     + [["overall", _num(means["overall"], digits), str(report.sentences)]], 1))
+    return sections
+
+
+def _summary(report, digits: int) -> list[str]:
+    m = len(report.annotators)
+    fleiss, alpha = report.fleiss_kappa, report.krippendorff_alpha
+    return [
+        f"chance-corrected agreement on {'full tags' if report.kappa_on == 'tags' else 'entity types'} (token level)",
+        f"Fleiss' kappa: {_stat(fleiss, digits)} over {report.fleiss_sentences} sentences "
+        f"({fleiss.items} tokens) labelled by all {m} annotators",
+        f"Krippendorff's alpha (nominal): {_stat(alpha, digits)} over {alpha.items} tokens "
+        "labelled by two or more annotators",
+    ]
+
+
+def _header_line(report) -> str:
+    return (f"{len(report.annotators)} annotators ({', '.join(report.annotators)}) on {report.sentences} "
+            f"sentences, {report.tokens} tokens; mode {report.options.mode}")
+
+
+def render_agreement_table(report, digits: int = 4) -> str:
+    """Aligned plain-text tables for a terminal."""
+    out = [_header_line(report), ""]
+    for title, header, rows, left in _sections(report, digits):
+        out += [title, text.aligned(header, rows, left=left)]
+    out += [*_summary(report, digits), "", f"signature {report.signature}", ""]
+    if report.gold is not None:
+        for p in report.leaderboard():
+            if p.report is not None:
+                out += ["", f"== {p.annotator} against {p.reference} ==", render_report(p.report, "table", digits=digits)]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def render_agreement_markdown(report, digits: int = 4) -> str:
+    """Markdown: one table per section, then the chance-corrected figures."""
+    out = [_header_line(report), ""]
+    for title, header, rows, left in _sections(report, digits):
+        out += [f"**{text.markdown_escape(title)}**", "", text.markdown(header, rows, left=left)]
+    out += [f"- {line}" for line in _summary(report, digits)]
+    out += ["", f"Signature: `{report.signature}`", ""]
+    if report.gold is not None:
+        for p in report.leaderboard():
+            if p.report is not None:
+                out += [f"**{p.annotator} against {p.reference}**", "",
+                        render_report(p.report, "markdown", digits=digits)]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def render_agreement_latex(report, digits: int = 4) -> str:
+    """booktabs LaTeX tabulars, titles and figures as comments."""
+    out = [f"% {report.signature}", f"% {_header_line(report)}"]
+    for title, header, rows, left in _sections(report, digits):
+        out += [f"% {title}", text.latex(header, rows, left=left)]
+    out += [f"% {line}" for line in _summary(report, digits)]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def render_agreement_csv(report, digits: int = 4) -> str:
+    """Long-format CSV, one row per figure: statistic, reference, annotator, type,
+    value (empty when undefined), and the sentences and tokens it rests on."""
+    rows: list[list[object]] = []
+    for p in report.pairs:
+        if p.report is not None:
+            micro = p.report.micro
+            for stat in ("precision", "recall", "f1"):
+                rows.append([stat, p.reference, p.annotator, "", getattr(micro, stat), p.sentences, p.tokens])
+            for t in p.report.sorted_types():
+                rows.append(["f1", p.reference, p.annotator, t, p.report.per_type[t].f1, p.sentences, p.tokens])
+        for stat in ("kappa", "kappa_entity"):
+            s = getattr(p, stat)
+            rows.append([stat, p.reference, p.annotator, "", _blank(s.value), p.sentences, s.items])
+    means = report.mean_pairwise_f1()
+    for name, value in means["per_annotator"].items():
+        rows.append(["mean_pairwise_f1", "", name, "", _blank(value), report.labelled[name], ""])
+    rows.append(["mean_pairwise_f1", "", "", "", _blank(means["overall"]), report.sentences, report.tokens])
+    rows.append(["fleiss_kappa", "", "", "", _blank(report.fleiss_kappa.value), report.fleiss_sentences,
+                 report.fleiss_kappa.items])
+    rows.append(["krippendorff_alpha", "", "", "", _blank(report.krippendorff_alpha.value), "",
+                 report.krippendorff_alpha.items])
+    return text.csv_text(["statistic", "reference", "annotator", "type", "value", "sentences", "tokens"], rows)
+
+
+def _blank(value: float | None) -> object:
+    return "" if value is None else value
+
+
+def render_agreement(report, fmt: str, *, digits: int | None = None) -> str:
+    """Render ``report`` in one of :data:`AGREE_FORMATS`."""
+    if fmt == "json":
+        return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    renderer = {"table": render_agreement_table, "csv": render_agreement_csv,
+                "markdown": render_agreement_markdown, "latex": render_agreement_latex}[fmt]
+    return renderer(report) if digits is None else renderer(report, digits)
+
+
+def render_disagreements(rows: Sequence[dict], annotators: Sequence[str]) -> str:
+    """The disagreement list as CSV (see :func:`seqeval_suite.agreement.find_disagreements`)."""
+    header = ["sentence", "line", "start", "end", "text", *annotators, "kind"]
+    return text.csv_text(header, [[row[h] for h in header] for row in rows])

@@ -1,0 +1,497 @@
+"""The benchmark runner: a validated :class:`~seqeval_suite.config.Config` in, results data out.
+
+Work is split into *units*, one per (system, corpus, run). Each unit is scored with the
+core evaluator (:func:`~seqeval_suite.evaluate.open_pairs` and
+:func:`~seqeval_suite.evaluate.score_pairs`), so every figure on a board is what
+``seqeval-suite evaluate`` gives for the same file and settings. Units may run in
+parallel processes (``jobs``); results are assembled in config order, so they do not
+depend on ``jobs``. A unit whose inputs, settings and tool version are unchanged is
+read from a content-addressed cache instead of being scored again.
+
+Nothing here prints: progress goes to an optional callback, and the results are a
+plain JSON-able dict (``results.json``) that the renderers turn into boards.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from . import __version__
+from .config import Config, Corpus, System, effective_types, map_tag
+from .errors import DataError, SeqevalSuiteError
+from .signature import signature
+
+RESULTS_SCHEMA_VERSION = 1
+#: Bumped whenever a cached unit's layout changes, so stale entries are ignored.
+CACHE_VERSION = 1
+CACHE_DIR = ".seqeval-suite-cache"
+# Markers that stand for the input files in cached warnings (their paths are not part
+# of the cache key, and outputs must not hold absolute paths).
+GOLD_MARK, PRED_MARK = "\x1bGOLD\x1b", "\x1bPRED\x1b"
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One piece of work: one run of one system on one corpus."""
+
+    system: str
+    corpus: str
+    run: int
+    kind: str  # "predictions" or "spacy"
+    gold: str
+    gold_file: str
+    pred: str
+    pred_file: str
+    spacy_is_path: bool
+    options: dict
+    gold_map: dict
+    pred_map: dict
+
+    @property
+    def label(self) -> str:
+        """How progress and messages name the unit."""
+        return f"{self.system} on {self.corpus} (run {self.run + 1})"
+
+
+# ------------------------------------------------------------------ planning
+def unit_options(config: Config, corpus: Corpus, system: System) -> dict:
+    """The evaluator's settings for one (corpus, system) pair, as ``Options.build`` kwargs."""
+    s = config.scoring
+    types = effective_types(s.types, corpus.types, system.types)
+    return {
+        "mode": s.mode, "scheme": corpus.scheme or s.scheme, "suffix": s.suffix,
+        "types": list(types) if types is not None else None, "delimiter": corpus.delimiter,
+        "comments": corpus.comments, "encoding": corpus.encoding,
+    }
+
+
+def plan(config: Config) -> list[Unit]:
+    """Every unit of a config, in config order (systems, then corpora, then runs)."""
+    units = []
+    for system in config.systems:
+        for corpus in config.corpora:
+            options = unit_options(config, corpus, system)
+            if system.spacy is not None:
+                runs: tuple[tuple[str, str], ...] = ((system.spacy, _spacy_name(system)),)
+            else:
+                runs = tuple((str(p), w) for p, w in system.predictions[corpus.id])
+            # Predictions go through the system's map first (its labels -> the corpus's),
+            # then through the corpus's map, which renames gold too.
+            pred_map = _compose(system.label_map, corpus.label_map)
+            for k, (pred, pred_file) in enumerate(runs):
+                units.append(Unit(
+                    system=system.id, corpus=corpus.id, run=k, kind=system.kind,
+                    gold=str(corpus.path), gold_file=_public_path(corpus.file), pred=pred,
+                    pred_file=pred_file if system.spacy is not None else _public_path(pred_file),
+                    spacy_is_path=system.spacy_is_path, options=options,
+                    gold_map=dict(corpus.label_map), pred_map=pred_map,
+                ))
+    return units
+
+
+def _spacy_name(system: System) -> str:
+    return "spacy:" + (Path(system.spacy).name if system.spacy_is_path else system.spacy)
+
+
+def _public_path(written: str) -> str:
+    """A path as outputs may show it: as written in the config, never absolute."""
+    return written if not os.path.isabs(os.path.expanduser(written)) else Path(written).name
+
+
+def _compose(first: dict, second: dict) -> dict:
+    """One label map equal to applying ``first`` and then ``second``.
+
+    >>> _compose({"PERSON": "PER", "NORP": None}, {"PER": "P", "LOC": "L"})
+    {'PERSON': 'P', 'NORP': None, 'PER': 'P', 'LOC': 'L'}
+    """
+    out = {}
+    for source, target in first.items():
+        out[source] = None if target is None else second.get(target, target)
+    for source, target in second.items():
+        out.setdefault(source, target)
+    return out
+
+
+# ------------------------------------------------------------------ scoring one unit
+def _sha256_file(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def unit_key(unit: Unit) -> tuple[str, dict]:
+    """The cache key of a unit (a hash of input bytes, settings and tool version) and the
+    input hashes it was built from."""
+    try:
+        gold_hash = _sha256_file(unit.gold)
+        if unit.kind == "spacy":
+            from .io.spacy_pipeline import pipeline_fingerprint
+
+            pred_hash = pipeline_fingerprint(unit.pred, unit.spacy_is_path)
+        else:
+            pred_hash = _sha256_file(unit.pred)
+    except OSError as exc:
+        raise DataError(f"{exc.filename}: cannot read ({exc.strerror})") from None
+    hashes = {"gold": gold_hash, "pred": pred_hash}
+    material = {
+        "cache": CACHE_VERSION, "version": __version__, "kind": unit.kind, "inputs": hashes,
+        "options": unit.options, "gold_map": unit.gold_map, "pred_map": unit.pred_map,
+    }
+    key = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+    return key, hashes
+
+
+def _mapped(pairs, gold_map: dict, pred_map: dict, suffix: bool) -> Iterator:
+    from .evaluate import Pair
+
+    for pair in pairs:
+        gold = [map_tag(t, gold_map, suffix=suffix) for t in pair.gold] if gold_map else pair.gold
+        pred = [map_tag(t, pred_map, suffix=suffix) for t in pair.pred] if pred_map else pair.pred
+        yield Pair(gold, pred, pair.gold_lines, pair.pred_lines)
+
+
+def _spacy_source(unit: Unit, options):
+    """Pairs of gold tags and the pipeline's tags on the gold file's own tokens."""
+    from .evaluate import Pair, PairSource
+    from .io.conll import ConllReader
+    from .io.spacy_pipeline import tag_sentences
+
+    reader = ConllReader(unit.gold, delimiter=options.delimiter, comments=options.comments,
+                         conlleval=options.mode == "conlleval", encoding=options.encoding)
+    sentences = list(reader)
+    tokens = [s.column(0) for s in sentences]
+    predicted = tag_sentences(unit.pred, tokens)
+    pairs = (Pair(s.column(-1), tags, s.lines, None) for s, tags in zip(sentences, predicted))
+    return PairSource(pairs, reader.name, unit.pred_file, (reader,))
+
+
+def score_unit(unit: Unit) -> dict:
+    """Score one unit with the core evaluator and return its counts as plain data.
+
+    The result holds the counts per type, corpus sizes, warnings (input files named by
+    markers) and the per-sentence count cells that bootstrap intervals resample.
+    """
+    from .evaluate import Options, open_pairs, score_pairs
+
+    options = Options.build(**unit.options)
+    if unit.kind == "spacy":
+        source = _spacy_source(unit, options)
+    else:
+        source = open_pairs(unit.gold, unit.pred, options)
+    if unit.gold_map or unit.pred_map:
+        source.pairs = _mapped(source.pairs, unit.gold_map, unit.pred_map, options.suffix)
+    report = score_pairs(source, options)
+    sc = report.sentence_counts
+    cells = [[int(s), int(t), int(a), int(b), int(c)]
+             for s, t, a, b, c in zip(sc.sentence, sc.type_index, sc.tp, sc.fp, sc.fn)]
+    return {
+        "per_type": {t: [c.tp, c.fp, c.fn] for t, c in sorted(report.per_type.items())},
+        "tokens": report.tokens,
+        "sentences": report.sentences,
+        "documents": report.documents,
+        "correct_tags": report.correct_tags,
+        "warnings": [_mark(w, unit) for w in report.warnings],
+        "cells": {"types": list(sc.types), "rows": cells},
+    }
+
+
+def _mark(message: str, unit: Unit) -> str:
+    return message.replace(unit.gold, GOLD_MARK).replace(unit.pred, PRED_MARK)
+
+
+def _unmark(message: str, unit: Unit) -> str:
+    return message.replace(GOLD_MARK, unit.gold_file).replace(PRED_MARK, unit.pred_file)
+
+
+def _score_safely(unit: Unit) -> tuple[str, Any]:
+    """Run in a worker: our own errors come back as data (they do not pickle their hint)."""
+    try:
+        return "ok", score_unit(unit)
+    except SeqevalSuiteError as exc:
+        return "error", (type(exc).__name__, exc.message, exc.hint)
+
+
+# ------------------------------------------------------------------ cache
+class UnitCache:
+    """Unit results stored as JSON files named by their key (``None`` folder: no cache)."""
+
+    def __init__(self, folder: str | os.PathLike | None) -> None:
+        self.folder = Path(folder) if folder is not None else None
+        self.hits = 0
+
+    def get(self, key: str) -> dict | None:
+        """The cached result for ``key``, or None (a damaged entry counts as a miss)."""
+        if self.folder is None:
+            return None
+        try:
+            with open(self.folder / f"{key}.json", encoding="utf-8") as fh:
+                entry = json.load(fh)
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        self.hits += 1
+        return entry.get("result")
+
+    def put(self, key: str, result: dict) -> None:
+        """Store a result; a cache that cannot be written is skipped, not an error."""
+        if self.folder is None:
+            return
+        from .atomic import write_text
+
+        try:
+            write_text(self.folder / f"{key}.json", json.dumps({"key": key, "result": result}, sort_keys=True))
+        except OSError:
+            pass
+
+
+# ------------------------------------------------------------------ the run
+def run_benchmark(
+    config: Config,
+    *,
+    jobs: int = 1,
+    cache_dir: str | os.PathLike | None = None,
+    progress: Progress | None = None,
+) -> dict:
+    """Score every unit of ``config`` and return the results (the ``results.json`` data).
+
+    Args:
+        config: a validated config (:func:`~seqeval_suite.config.load_config`).
+        jobs: worker processes; results do not depend on it.
+        cache_dir: where unit results are cached (None: no cache).
+        progress: called as ``progress(done, total, label)`` after each unit.
+
+    Returns:
+        A JSON-able dict: settings, corpora, systems and, per (system, corpus), the raw
+        counts of every run (see :func:`seqeval_suite.render.leaderboard.boards`).
+
+    Raises:
+        DataError: a unit's files are bad (nothing is written by the runner).
+    """
+    units = plan(config)
+    cache = UnitCache(cache_dir)
+    keyed = [(unit, *unit_key(unit)) for unit in units]
+    results: dict[int, dict] = {}
+    todo = []
+    for i, (unit, key, _) in enumerate(keyed):
+        cached = cache.get(key)
+        if cached is not None:
+            results[i] = cached
+        else:
+            todo.append(i)
+    done = len(results)
+    if progress:
+        progress(done, len(units), "cached")
+    for i, outcome in _execute([keyed[i][0] for i in todo], todo, jobs):
+        status, payload = outcome
+        unit = keyed[i][0]
+        if status == "error":
+            kind, message, hint = payload
+            cls = DataError if kind == "DataError" else SeqevalSuiteError
+            raise cls(f"{unit.label}: {_readable(message, unit)}", hint=hint)
+        results[i] = payload
+        cache.put(keyed[i][1], payload)
+        done += 1
+        if progress:
+            progress(done, len(units), unit.label)
+    runs = [(unit, hashes, results[i]) for i, (unit, _, hashes) in enumerate(keyed)]
+    out = assemble(config, runs)
+    stats = _stats_module()
+    if stats is not None and config.scoring.resamples > 0:
+        add_statistics(out, [r for _, _, r in runs], stats)
+    return out
+
+
+def _stats_module():
+    """``seqeval_suite.stats`` when it offers ``runs_ci``, ``paired_test`` and ``holm`` (issue 5)."""
+    try:
+        from . import stats
+    except ImportError:
+        return None
+    if not all(hasattr(stats, name) for name in ("runs_ci", "paired_test", "holm")):
+        return None
+    return stats
+
+
+def _dense(result: dict, n_sentences: int, types: list[str]):
+    """A unit's sentence cells as the (sentences, types, 3) tp/fp/fn array of the stats API."""
+    import numpy as np
+
+    column = {t: i for i, t in enumerate(types)}
+    rows = result["cells"]["rows"]
+    n_sentences = max([n_sentences, *(r[0] + 1 for r in rows)])
+    out = np.zeros((n_sentences, len(types), 3), dtype=np.int64)
+    names = result["cells"]["types"]
+    for sentence, type_index, tp, fp, fn in rows:
+        out[sentence, column[names[type_index]]] += (tp, fp, fn)
+    return out
+
+
+#: Board metric names -> the names seqeval_suite.stats uses (others have no statistics).
+STATS_METRICS = {"micro_f1": "micro_f1", "micro_p": "micro_precision", "micro_r": "micro_recall",
+                 "macro_f1": "macro_f1"}
+
+
+def add_statistics(results: dict, unit_results: list[dict], stats) -> None:
+    """Add to each (system, corpus) entry the bootstrap CI of the primary metric and,
+    against the corpus's top system, a paired test with Holm-corrected p-values.
+
+    With several runs, the interval comes from ``stats.runs_ci`` (sentences resampled
+    and a random run drawn per resample, so run-to-run variance widens it) and the
+    paired test uses each system's median run.
+    """
+    from .render.leaderboard import run_scores
+
+    s = results["settings"]
+    primary = s["primary"]
+    metric = STATS_METRICS.get(primary)
+    if metric is None:
+        s["statistics"] = None
+        s["statistics_note"] = f"no confidence intervals or significance marks for {primary}"
+        return
+    extra = {"ci": f"bootstrap-{s['resamples']}", "level": str(s["level"]), "test": f"ar-{s['resamples']}",
+             "alpha": str(s["alpha"]), "correction": s["correction"], "seed": str(s["seed"])}
+    s["statistics"] = {
+        "ci": "percentile bootstrap over sentences; with several runs a random run per resample",
+        "test": "approximate randomization against the top system (median runs)",
+        "correction": "Holm over the comparisons on one corpus",
+    }
+    position = 0
+    by_pair: dict[tuple[str, str], list] = {}
+    for entry in results["results"]:
+        n = len(entry["runs"])
+        by_pair[(entry["system"], entry["corpus"])] = unit_results[position:position + n]
+        position += n
+    options = {"resamples": s["resamples"], "seed": s["seed"], "metric": metric}
+    for corpus in results["corpora"]:
+        entries = [e for e in results["results"] if e["corpus"] == corpus["id"]]
+        types = sorted({t for e in entries for r in by_pair[(e["system"], e["corpus"])] for t in r["per_type"]})
+        median_run = {}
+        for e in entries:
+            runs = [_dense(r, corpus["sentences"], types) for r in by_pair[(e["system"], e["corpus"])]]
+            scores = [run_scores(run)[primary] for run in e["runs"]]
+            median_run[e["system"]] = runs[sorted(range(len(scores)), key=lambda k: (scores[k], k))[(len(scores) - 1) // 2]]
+            ci = stats.runs_ci(runs, level=s["level"], **options)
+            e["ci"] = {"low": float(ci.low), "high": float(ci.high), "level": s["level"], "method": ci.method}
+            e["signature"] = e["signature"].replace(
+                "|version:", "|" + "|".join(f"{k}:{v}" for k, v in extra.items()) + "|version:")
+        means = {e["system"]: sum(run_scores(r)[primary] for r in e["runs"]) / len(e["runs"]) for e in entries}
+        top = min(means, key=lambda sid: (-means[sid], sid))
+        others = [e for e in entries if e["system"] != top]
+        tests = [stats.paired_test(median_run[top], median_run[e["system"]], test="ar", **options) for e in others]
+        adjusted = stats.holm([float(t.p_value) for t in tests])
+        for e in entries:
+            if e["system"] == top:
+                e["significance"] = {"top": True}
+                e["tied_with_top"] = True
+        for e, test, p_holm in zip(others, tests, adjusted):
+            e["significance"] = {"top": False, "versus": top, "p_value": float(test.p_value),
+                                 "p_holm": float(p_holm), "delta": float(test.delta)}
+            e["tied_with_top"] = bool(float(p_holm) >= s["alpha"])
+
+
+def _readable(message: str, unit: Unit) -> str:
+    """Name the inputs in an error message by their paths relative to the current folder."""
+    for path in (unit.gold, unit.pred):
+        if os.path.isabs(path):
+            message = message.replace(path, os.path.relpath(path))
+    return message
+
+
+def _execute(units: list[Unit], indices: list[int], jobs: int):
+    """Yield ``(index, outcome)`` for each unit, in order, in this process or in a pool."""
+    if jobs <= 1 or len(units) <= 1:
+        for i, unit in zip(indices, units):
+            yield i, _score_safely(unit)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(units))) as pool:
+        # map() returns results in submission order whatever order they finish in.
+        for i, outcome in zip(indices, pool.map(_score_safely, units)):
+            yield i, outcome
+
+
+def scoring_settings(config: Config) -> dict:
+    """The settings block of ``results.json``."""
+    s = asdict(config.scoring)
+    s["types"] = list(s["types"]) if s["types"] is not None else None
+    s["std"] = "sample standard deviation over runs (n-1 denominator); none with one run"
+    s["overall"] = "unweighted mean over corpora of each system's per-corpus figures"
+    s["zero_division"] = 0.0
+    return s
+
+
+def assemble(config: Config, runs: list[tuple[Unit, dict, dict]]) -> dict:
+    """Build the results dict from scored units (pure: the same inputs give the same dict)."""
+    by_pair: dict[tuple[str, str], list[dict]] = {}
+    for unit, hashes, result in runs:
+        entry = {
+            "file": unit.pred_file,
+            "sha256": hashes["pred"],
+            "per_type": {t: {"tp": c[0], "fp": c[1], "fn": c[2]} for t, c in result["per_type"].items()},
+            "tokens": result["tokens"],
+            "sentences": result["sentences"],
+            "correct_tags": result["correct_tags"],
+            "warnings": [_unmark(w, unit) for w in result["warnings"]],
+        }
+        by_pair.setdefault((unit.system, unit.corpus), []).append(entry)
+    gold_hashes = {unit.corpus: hashes["gold"] for unit, hashes, _ in runs}
+    corpus_sizes = {unit.corpus: (r["sentences"], r["tokens"]) for unit, _, r in runs}
+    entries = []
+    for system in config.systems:
+        for corpus in config.corpora:
+            options = unit_options(config, corpus, system)
+            entries.append({
+                "system": system.id,
+                "corpus": corpus.id,
+                "signature": signature(mode=options["mode"], scheme=options["scheme"], suffix=options["suffix"],
+                                       types=options["types"], match=config.scoring.match),
+                "label_map": _compose(system.label_map, corpus.label_map) or None,
+                "runs": by_pair[(system.id, corpus.id)],
+            })
+    return {
+        "schema_version": RESULTS_SCHEMA_VERSION,
+        "kind": "seqeval-suite leaderboard",
+        "version": __version__,
+        "name": config.name,
+        "title": config.title,
+        "description": config.description,
+        "settings": scoring_settings(config),
+        "outputs": list(config.outputs),
+        "corpora": [{
+            "id": c.id, "name": c.name, "file": _public_path(c.file), "sha256": gold_hashes[c.id],
+            "sentences": corpus_sizes[c.id][0], "tokens": corpus_sizes[c.id][1],
+            "scheme": c.scheme or config.scoring.scheme,
+            "types": list(c.types) if c.types is not None else None,
+            "label_map": dict(c.label_map) or None,
+        } for c in config.corpora],
+        "systems": [{
+            "id": s.id, "name": s.name, "url": s.url, "description": s.description, "kind": s.kind,
+            "label_map": dict(s.label_map) or None, "types": list(s.types) if s.types is not None else None,
+        } for s in config.systems],
+        "results": entries,
+    }
+
+
+def default_output_dir(config: Config) -> Path:
+    """``leaderboard/<name>`` relative to the current folder (SPEC §8)."""
+    return Path("leaderboard") / config.name
+
+
+def warnings_of(results: dict) -> list[str]:
+    """Every warning of every run, prefixed with the system and corpus it came from."""
+    out = []
+    for entry in results["results"]:
+        for k, run in enumerate(entry["runs"]):
+            for message in run["warnings"]:
+                out.append(f"{entry['system']} on {entry['corpus']} (run {k + 1}): {message}")
+    return out
