@@ -58,7 +58,7 @@ def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encod
 
     \b
     Examples:
-      seqeval-suite evaluate corpora/demo/news.test.conll corpora/demo/preds/crf.seed1.conll
+      seqeval-suite evaluate corpora/demo/news.test.conll corpora/demo/preds/crf.news.seed1.conll
       seqeval-suite evaluate merged.txt --mode conlleval --format conlleval
     """
     from ..evaluate import evaluate as run_evaluate
