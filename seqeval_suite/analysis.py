@@ -127,6 +127,14 @@ class ErrorReport:
         """Entity types seen on either side, sorted."""
         return sorted(set(self.counts["gold"]) | set(self.counts["pred"]))
 
+    def breakdown(self) -> dict[str, int]:
+        """Each gold entity in its category, plus the spurious predictions: the error
+        breakdown a leaderboard shows (``correct`` there is exact-match TP)."""
+        gold, pred = self.overall("gold"), self.overall("pred")
+        out = {c: gold[c] for c in CATEGORIES if c != "spurious"}
+        out["spurious"] = pred["spurious"]
+        return out
+
     def exact_counts(self) -> Counts:
         """Exact-match TP/FP/FN implied by the categories."""
         gold, pred = self.overall("gold"), self.overall("pred")
@@ -244,7 +252,7 @@ def mark(tokens: Sequence[str] | None, n: int, span: Span | None) -> str:
 
 # -- reading ----------------------------------------------------------------------------
 
-def _decoder(options):
+def decoder(options):
     """A function ``(tags, side, name, lines) -> spans`` decoding as seqeval_suite.evaluate does."""
     from .evaluate import _parse_strict
     from .schemes import TagTable, decode_lenient, decode_strict
@@ -278,7 +286,7 @@ def train_strings(path: str, options) -> set[str]:
     """Surface strings of the entities in a training file (tags in its last column)."""
     from .io.conll import ConllReader
 
-    decode = _decoder(options)
+    decode = decoder(options)
     reader = ConllReader(str(path), delimiter=options.delimiter, comments=options.comments,
                          encoding=options.encoding)
     seen = set()
@@ -319,7 +327,7 @@ def analyze(gold, pred=None, *, train=None, top: int = 10, mode: str = "lenient"
         raise UsageError("error analysis reads files, not stdin", hint="save the input to a file first")
     seen = train_strings(train, options) if train is not None else None
     keep = set(options.types) if options.types is not None else None
-    decode = _decoder(options)
+    decode = decoder(options)
     source = open_pairs(gold, pred, options)
     report = ErrorReport(top=top, has_train=seen is not None)
     tokens_of = _gold_tokens(gold, pred, options)

@@ -12,6 +12,7 @@ The schema (every key is documented in the README, section ``run``)::
     description: ...               # optional
     scoring: {mode: lenient, scheme: auto, suffix: false, types: null, match: strict,
               primary: micro_f1, seed: 0, resamples: 1000, level: 0.95, alpha: 0.05}
+    analysis: false                # true: error breakdown and confusion matrix per corpus
     corpora:
       - {id: news-test, path: ../corpora/demo/news.test.conll, scheme: IOB2,
          types: [...], label_map: {...}, delimiter: null, encoding: utf-8, comments: false}
@@ -33,14 +34,14 @@ from typing import Any
 from .errors import ConfigError
 
 MODES = ("lenient", "conlleval", "strict")
-#: Only exact span-and-type matching is implemented in the runner so far.
-MATCHES = ("strict",)
+#: strict is exact span-and-type matching; the others are the partial-match schemas.
+MATCHES = ("strict", "exact", "partial", "type")
 PRIMARY_METRICS = ("micro_f1", "micro_p", "micro_r", "macro_f1", "macro_p", "macro_r", "weighted_f1")
 OUTPUTS = ("markdown", "csv", "latex", "json", "html")
 CORRECTIONS = ("holm",)
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
-TOP_KEYS = ("name", "title", "description", "scoring", "corpora", "systems", "outputs")
+TOP_KEYS = ("name", "title", "description", "scoring", "corpora", "systems", "outputs", "analysis")
 SCORING_KEYS = ("mode", "scheme", "suffix", "types", "match", "primary", "seed", "resamples", "level",
                 "alpha", "correction")
 CORPUS_KEYS = ("id", "name", "path", "scheme", "types", "label_map", "delimiter", "encoding", "comments")
@@ -112,6 +113,8 @@ class Config:
     systems: tuple[System, ...]
     outputs: tuple[str, ...]
     source: str
+    #: Add per corpus an error breakdown of every system and the top system's confusions.
+    analysis: bool = False
 
 
 # ------------------------------------------------------------------ loading YAML
@@ -313,8 +316,10 @@ def _scoring(data: Any, problems: _Problems) -> Scoring:
     if "types" in data:
         values["types"] = _types(data["types"], "scoring.types", problems)
     if "match" in data:
-        values["match"] = _choice(data["match"], MATCHES, "scoring.match", problems,
-                                  " (exact, partial and type matching are not available in the runner yet)")
+        values["match"] = _choice(data["match"], MATCHES, "scoring.match", problems)
+        if values["match"] not in (None, "strict") and values.get("mode") == "conlleval":
+            problems.add("scoring.match", f"{values['match']} matching needs entity spans, which conlleval "
+                                          "mode does not keep: use mode lenient or strict")
     if "primary" in data:
         values["primary"] = _choice(data["primary"], PRIMARY_METRICS, "scoring.primary", problems)
     if "correction" in data:
@@ -548,9 +553,12 @@ def validate(data: Any, source: str | os.PathLike, *, base: Path | None = None) 
     outputs = _outputs(data.get("outputs"), problems)
     title = _string(data, "title", "", problems) or name
     description = _string(data, "description", "", problems)
+    analysis = data.get("analysis", False)
+    _expect(analysis, (bool,), "true or false", "analysis", problems)
     problems.raise_if_any()
     return Config(name=name, title=title, description=description, scoring=scoring,
-                  corpora=tuple(corpora), systems=tuple(systems), outputs=outputs, source=source)
+                  corpora=tuple(corpora), systems=tuple(systems), outputs=outputs, source=source,
+                  analysis=bool(analysis))
 
 
 def load_config(path: str | os.PathLike) -> Config:

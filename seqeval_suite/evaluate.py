@@ -30,6 +30,9 @@ from .schemes import (
 )
 
 MODES = ("lenient", "conlleval", "strict")
+#: Matching schemas: exact span and type (``strict``, the default) and the three
+#: partial-match schemas of SemEval-2013 Task 9.1 (see :mod:`seqeval_suite.partial`).
+MATCHES = ("strict", "exact", "partial", "type")
 PathLike = str | os.PathLike
 
 
@@ -56,6 +59,12 @@ class Options:
     pred_column: int | None = None
     comments: bool = False
     encoding: str = "utf-8"
+    match: str = "strict"
+    #: Input format (conll, jsonl, labelstudio, spacy); None: by extension.
+    format_in: str | None = None
+    #: JSON readers: names for integer ``ner_tags``; what to do with misaligned spans.
+    labels: tuple[str, ...] | str | None = None
+    alignment: str = "strict"
 
     @classmethod
     def build(cls, **kwargs) -> "Options":
@@ -69,12 +78,25 @@ class Options:
             raise UsageError(
                 "strict mode needs a named scheme", hint="pass --scheme IOB2 (or IOB1, IOE1, IOE2, IOBES, BILOU, IO)"
             )
+        kwargs["match"] = _match_setting(kwargs.get("match", "strict"), mode)
         types = kwargs.get("types")
         if types is not None:
             if isinstance(types, str):
                 types = [t for t in types.split(",") if t]
             kwargs["types"] = tuple(sorted(set(types)))
         return cls(**kwargs)
+
+
+def _match_setting(value, mode: str) -> str:
+    match = str(value).lower()
+    if match == "ent_type":
+        match = "type"  # nervaluate's name for it
+    if match not in MATCHES:
+        raise UsageError(f"unknown match {value!r}", hint="choose strict, exact, partial or type")
+    if match != "strict" and mode == "conlleval":
+        raise UsageError(f"--match {match} needs entity spans, which conlleval mode does not keep",
+                         hint="use --mode lenient (or strict) with --match")
+    return match
 
 
 def evaluate(
@@ -90,6 +112,10 @@ def evaluate(
     pred_column: int | None = None,
     comments: bool = False,
     encoding: str = "utf-8",
+    match: str = "strict",
+    format_in: str | None = None,
+    labels: Sequence[str] | str | None = None,
+    alignment: str = "strict",
 ) -> Report:
     """Score predicted entities against gold entities.
 
@@ -108,6 +134,17 @@ def evaluate(
             file, or the last two columns of a one-file input).
         comments: skip lines starting with ``#``.
         encoding: the files' encoding.
+        match: ``strict`` (exact span and type, the default), or a partial-match
+            schema: ``exact`` (span only), ``partial`` (overlap earns half credit),
+            ``type`` (overlap with the right type); then ``report.micro`` and
+            ``report.per_type`` hold that schema's figures (see
+            :mod:`seqeval_suite.partial`). Not available in conlleval mode.
+        format_in: ``conll``, ``jsonl``, ``labelstudio`` or ``spacy`` (default: from
+            each file's extension, see :func:`seqeval_suite.io.formats.read_tagged`).
+            Non-CoNLL input needs two files whose tokens agree.
+        labels: JSON Lines with integer ``ner_tags``: the label names in id order.
+        alignment: character-offset spans not on token boundaries: ``strict``
+            refuses them, ``expand`` or ``contract`` snaps them to tokens (with a warning).
 
     Returns:
         A :class:`~seqeval_suite.report.Report`.
@@ -118,7 +155,8 @@ def evaluate(
     """
     options = Options.build(
         mode=mode, scheme=scheme, suffix=suffix, types=types, delimiter=delimiter,
-        gold_column=gold_column, pred_column=pred_column, comments=comments, encoding=encoding,
+        gold_column=gold_column, pred_column=pred_column, comments=comments, encoding=encoding, match=match,
+        format_in=format_in, labels=tuple(labels) if isinstance(labels, list) else labels, alignment=alignment,
     )
     if _fast_eligible(gold, pred, options):
         from .io.conll import Unsupported
@@ -153,15 +191,95 @@ def open_pairs(gold, pred, options: Options) -> PairSource:
     """Turn any accepted input form into a stream of :class:`Pair`."""
     if isinstance(gold, (str, os.PathLike)):
         if pred is None:
+            if _tagged_format(gold, options) != "conll":
+                raise UsageError(f"{gold}: one-file input is CoNLL only ('token ... gold pred')",
+                                 hint="give the gold and the prediction file")
             return _one_file(str(gold), options)
         if not isinstance(pred, (str, os.PathLike)):
             raise UsageError("gold is a path but pred is not", hint="pass two paths or two lists of tag lists")
+        if _tagged_format(gold, options) != "conll" or _tagged_format(pred, options) != "conll":
+            return _tagged_files(str(gold), str(pred), options)
         return _two_files(str(gold), str(pred), options)
     if pred is None:
         raise UsageError("tag lists need both gold and pred")
     if isinstance(pred, (str, os.PathLike)):
         raise UsageError("pred is a path but gold is not", hint="pass two paths or two lists of tag lists")
     return _lists(gold, pred)
+
+
+def _tagged_format(path, options: Options) -> str:
+    from .io.formats import detect_format
+
+    return (options.format_in or detect_format(path)).lower()
+
+
+def _tagged_files(gold_path: str, pred_path: str, options: Options) -> PairSource:
+    """Two files of any format :func:`~seqeval_suite.io.formats.read_tagged` reads."""
+    from .io.formats import read_tagged
+
+    if options.mode == "conlleval":
+        raise UsageError("conlleval mode reads CoNLL text exactly as conlleval.pl does",
+                         hint="convert the files with `seqeval-suite convert`, or use --mode lenient")
+    opts = dict(delimiter=options.delimiter, comments=options.comments, encoding=options.encoding,
+                labels=options.labels, alignment=options.alignment)
+    gold = read_tagged(gold_path, format=options.format_in, column=_or_last(options.gold_column), **opts)
+    pred = read_tagged(pred_path, format=options.format_in, column=_or_last(options.pred_column), **opts)
+    source = PairSource(iter(()), gold.path, pred.path, (gold, pred))
+
+    def pairs() -> Iterator[Pair]:
+        index = 0
+        for g, p in _zip_tagged(gold, pred):
+            index += 1
+            check_tagged_aligned(g, p, index, gold.path, pred.path)
+            yield Pair(g.tags, p.tags, [g.line] * len(g.tags), [p.line] * len(p.tags))
+        source.warnings.extend(gold.warnings + pred.warnings)
+
+    source.pairs = pairs()
+    return source
+
+
+def _or_last(column: int | None) -> int:
+    return -1 if column is None else column
+
+
+def _zip_tagged(gold, pred):
+    """Pairs of sentences; a file that ends first is an error naming both files."""
+    gold_iter, pred_iter = iter(gold), iter(pred)
+    index = 0
+    while True:
+        g, p = next(gold_iter, None), next(pred_iter, None)
+        if g is None and p is None:
+            return
+        if g is None or p is None:
+            longer, shorter = (gold.path, pred.path) if g is not None else (pred.path, gold.path)
+            raise DataError(
+                f"{shorter} ends after {index} sentences but {longer} goes on "
+                f"(sentence {index + 1} at {longer}:{(g or p).line})",
+                hint="is the prediction file truncated, or the wrong file?",
+            )
+        index += 1
+        yield g, p
+
+
+def check_tagged_aligned(g, p, index: int, g_name: str, p_name: str) -> None:
+    """Two :class:`~seqeval_suite.io.formats.TaggedSentence` must hold the same tokens.
+
+    Raises:
+        DataError: naming both files, the sentence, its lines and the first difference.
+    """
+    if len(g.tokens) != len(p.tokens):
+        raise DataError(
+            f"sentence {index} has {len(g.tokens)} tokens in {g_name} (line {g.line}) "
+            f"but {len(p.tokens)} in {p_name} (line {p.line})",
+            hint="the files must hold the same tokens; was the prediction re-tokenized?",
+        )
+    for k, (a, b) in enumerate(zip(g.tokens, p.tokens)):
+        if a != b:
+            raise DataError(
+                f"token mismatch at sentence {index}, token {k + 1}: {a!r} at {g_name}:{g.line} "
+                f"but {b!r} at {p_name}:{p.line}",
+                hint="gold and prediction must hold the same tokens in the same order",
+            )
 
 
 def _lists(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> PairSource:
@@ -291,7 +409,7 @@ def _empty_error(source: PairSource) -> DataError:
     readers = source.readers
     if readers:
         for reader in readers:
-            if reader.nonblank_lines == 0:
+            if getattr(reader, "nonblank_lines", None) == 0:
                 what = "is empty" if reader.lines_read == 0 else "has only blank lines"
                 return DataError(f"{reader.name} {what}: no tokens to score", hint="is this the right file?")
     return DataError("no tokens to score", hint="the input holds no sentences")
@@ -311,6 +429,7 @@ def _score_spans(source: PairSource, options: Options) -> Report:
     dropped = {"gold": 0, "pred": 0}
     first_invalid: dict[str, int | None] = {"gold": None, "pred": None}
     tokens = correct_tags = sentences = 0
+    partial = _PartialTally(options.match) if options.match != "strict" else None
     for pair in source.pairs:
         if strict:
             g_parsed = _parse_strict(pair.gold, gold_table, scheme, source.gold_name, pair.gold_lines)
@@ -335,6 +454,8 @@ def _score_spans(source: PairSource, options: Options) -> Report:
             g_spans = [s for s in g_spans if s[2] in keep]
             p_spans = [s for s in p_spans if s[2] in keep]
         _match(sentences, g_spans, p_spans, per_type, counts)
+        if partial is not None:
+            partial.add(sentences, g_spans, p_spans)
         tokens += len(pair.gold)
         correct_tags += sum(1 for g, p in zip(pair.gold, pair.pred) if g == p)
         sentences += 1
@@ -343,6 +464,8 @@ def _score_spans(source: PairSource, options: Options) -> Report:
     report.per_type = {t: Counts(*c) for t, c in per_type.items()}
     report.tokens, report.sentences, report.correct_tags = tokens, sentences, correct_tags
     report.invalid_tags = {"gold": sum(gold_table.invalid.values()), "pred": sum(pred_table.invalid.values())}
+    if partial is not None:
+        partial.fill(report)
     if strict:
         report.scheme, report.scheme_note = scheme, "named"
         report.ill_formed, report.ill_formed_kind = dropped, "dropped_runs"
@@ -360,6 +483,43 @@ def _score_spans(source: PairSource, options: Options) -> Report:
                 line = first_invalid[side]
                 report.warnings.append(_invalid_warning(name, table.invalid, line if line != -1 else None))
     return report
+
+
+class _PartialTally:
+    """Partial-match counts of every schema, plus per-sentence cells of the chosen one.
+
+    The cells hold doubled credit so that half credit stays an integer: ``tp`` is
+    ``2·(COR + ½·PAR)``, ``fp`` and ``fn`` twice what ACT and POS leave over. Precision,
+    recall and F1 are ratios, so the doubling changes none of them; bootstrap
+    intervals resample these cells.
+    """
+
+    def __init__(self, schema: str) -> None:
+        from .partial import PartialMatcher
+
+        self.schema = schema
+        self.matcher = PartialMatcher()
+        self.cells = SentenceCounts()
+
+    def fill(self, report: Report) -> None:
+        """Put the chosen schema's figures where a report's scores are read from."""
+        from .partial import as_counts
+
+        report.match = self.schema
+        report.partial = self.matcher.results()
+        report.match_cells = self.cells
+        report.exact_per_type = report.per_type
+        report.per_type = {t: as_counts(c[self.schema], self.schema) for t, c in self.matcher.per_type.items()}
+        report.micro_override = as_counts(self.matcher.overall[self.schema], self.schema)
+
+    def add(self, sentence: int, gold, pred) -> None:
+        from .partial import doubled_credit
+
+        if not gold and not pred:
+            return
+        counts = self.matcher.add(gold, pred)[self.schema]
+        tp, fp, fn = doubled_credit(counts, self.schema)
+        self.cells.add(sentence, "*", tp, fp, fn)
 
 
 def _describe_scheme(report: Report, transitions: dict[str, Counter], scheme: str) -> None:
@@ -668,6 +828,8 @@ def _fast_eligible(gold, pred, options: Options) -> bool:
         paths and options.delimiter is None
         and not options.comments and options.encoding.lower().replace("_", "-") in ("utf-8", "utf8")
         and str(gold) != "-" and (pred is None or str(pred) != "-")
+        and all(_tagged_format(path, options) == "conll" for path in (gold, pred) if path is not None)
+        and options.match == "strict"  # partial matching needs spans, which the fast path never builds
         and not os.environ.get("SEQEVAL_SUITE_NO_FAST_PATH")
     )
 

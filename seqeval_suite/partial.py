@@ -154,7 +154,7 @@ class PartialMatcher:
     """Accumulates counts of all four schemas, overall and per type, sentence by sentence.
 
     >>> m = PartialMatcher()
-    >>> m.add([(0, 2, "PER"), (3, 4, "LOC")], [(0, 1, "PER"), (3, 4, "ORG")])
+    >>> _ = m.add([(0, 2, "PER"), (3, 4, "LOC")], [(0, 1, "PER"), (3, 4, "ORG")])
     >>> m.overall["partial"], m.per_type["LOC"]["strict"].mis
     (MatchCounts(cor=1, inc=0, par=1, mis=0, spu=0), 1)
     """
@@ -164,25 +164,58 @@ class PartialMatcher:
         self.overall: dict[str, MatchCounts] = {s: MatchCounts() for s in SCHEMAS}
         self.per_type: dict[str, dict[str, MatchCounts]] = {}
 
-    def add(self, gold: Iterable[Span], pred: Iterable[Span]) -> None:
-        """Add one sentence's gold and predicted spans."""
+    def add(self, gold: Iterable[Span], pred: Iterable[Span]) -> dict[str, MatchCounts]:
+        """Add one sentence's gold and predicted spans; return its overall counts per schema."""
         gold, pred = list(gold), list(pred)
         if self.keep is not None:
             gold = [s for s in gold if s[2] in self.keep]
             pred = [s for s in pred if s[2] in self.keep]
-        for schema in SCHEMAS:
-            self.overall[schema] += match_sentence(gold, pred, schema)
+        sentence = {schema: match_sentence(gold, pred, schema) for schema in SCHEMAS}
+        for schema, counts in sentence.items():
+            self.overall[schema] += counts
         for type_ in {s[2] for s in gold} | {s[2] for s in pred}:
             g = [s for s in gold if s[2] == type_]
             p = [s for s in pred if s[2] == type_]
             cell = self.per_type.setdefault(type_, {s: MatchCounts() for s in SCHEMAS})
             for schema in SCHEMAS:
                 cell[schema] += match_sentence(g, p, schema)
+        return sentence
 
     def results(self) -> dict[str, dict]:
         """All four schemas as :func:`schema_result` dicts, keyed by schema."""
         return {s: schema_result(self.overall[s], {t: c[s] for t, c in self.per_type.items()}, s)
                 for s in SCHEMAS}
+
+
+def credit(counts: MatchCounts, schema: str) -> float:
+    """COR, plus half of PAR under ``partial`` and ``type``: the numerator of P and R."""
+    return counts.cor + (0.5 * counts.par if schema in _HALF_CREDIT else 0)
+
+
+def doubled_credit(counts: MatchCounts, schema: str) -> tuple[int, int, int]:
+    """``(2·credit, 2·ACT − 2·credit, 2·POS − 2·credit)``: integer tp/fp/fn whose ratios
+    are this schema's precision and recall (F1 = 2tp / (2tp + fp + fn) holds too).
+
+    >>> doubled_credit(MatchCounts(cor=1, par=1, spu=1), "partial")
+    (3, 3, 1)
+    """
+    twice = counts.cor * 2 + (counts.par if schema in _HALF_CREDIT else 0)
+    return twice, 2 * counts.actual - twice, 2 * counts.possible - twice
+
+
+def as_counts(counts: MatchCounts, schema: str):
+    """The schema's counts as :class:`~seqeval_suite.counts.Counts` with tp = credit,
+    fp = ACT − credit, fn = POS − credit (halves under ``partial`` and ``type``), so that
+    the usual precision, recall, F1, macro and weighted averages apply unchanged.
+
+    >>> c = as_counts(MatchCounts(cor=1, par=1, mis=1), "partial")
+    >>> c.tp, c.support, c.predicted, c.precision
+    (1.5, 3.0, 2.0, 0.75)
+    """
+    from .counts import Counts
+
+    earned = credit(counts, schema)
+    return Counts(earned, counts.actual - earned, counts.possible - earned)
 
 
 def figures(counts: MatchCounts, schema: str) -> dict[str, float | int]:
@@ -191,9 +224,9 @@ def figures(counts: MatchCounts, schema: str) -> dict[str, float | int]:
     >>> figures(MatchCounts(cor=1, par=1, spu=0, mis=0), "partial")["precision"]
     0.75
     """
-    credit = counts.cor + (0.5 * counts.par if schema in _HALF_CREDIT else 0)
-    precision = credit / counts.actual if counts.actual else 0.0
-    recall = credit / counts.possible if counts.possible else 0.0
+    earned = credit(counts, schema)
+    precision = earned / counts.actual if counts.actual else 0.0
+    recall = earned / counts.possible if counts.possible else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
         "precision": precision, "recall": recall, "f1": f1,

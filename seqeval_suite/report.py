@@ -110,10 +110,20 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     sentence_counts: SentenceCounts = field(default_factory=SentenceCounts, repr=False)
     conlleval_counter: Any = field(default=None, repr=False)
+    #: With a partial-match schema (``match`` other than strict): every schema's results
+    #: (:meth:`seqeval_suite.partial.PartialMatcher.results`), the exact-match counts
+    #: that ``per_type`` held before, and per-sentence cells of the chosen schema.
+    partial: dict | None = field(default=None, repr=False)
+    exact_per_type: dict[str, Counts] | None = field(default=None, repr=False)
+    match_cells: SentenceCounts | None = field(default=None, repr=False)
+    micro_override: Counts | None = field(default=None, repr=False)
 
     @property
     def micro(self) -> Counts:
-        """Pooled counts over all types."""
+        """Pooled counts over all types (under a partial-match schema: its overall counts,
+        which are not the sum of its per-type counts)."""
+        if self.micro_override is not None:
+            return self.micro_override
         return total(self.per_type.values())
 
     @property
@@ -143,9 +153,15 @@ class Report:
         """Type names in the order reports list them (by name)."""
         return sorted(self.per_type)
 
+    def _scores(self, name: str) -> dict:
+        if self.partial is None:
+            return self.per_type[name].scores() if name != "micro" else self.micro.scores()
+        result = self.partial[self.match]
+        return result["micro"] if name == "micro" else result["per_type"][name]
+
     def to_dict(self) -> dict:
         """The JSON object of this report (see the README for every key)."""
-        return {
+        out = {
             "schema_version": SCHEMA_VERSION,
             "version": __version__,
             "signature": self.signature,
@@ -159,15 +175,23 @@ class Report:
             "sentences": self.sentences,
             "documents": self.documents,
             "accuracy": self.accuracy,
-            "micro": self.micro.scores(),
+            "micro": self._scores("micro"),
             "macro": self.macro.scores(),
             "weighted": self.weighted.scores(),
-            "per_type": {t: self.per_type[t].scores() for t in self.sorted_types()},
+            "per_type": {t: self._scores(t) for t in self.sorted_types()},
             "invalid_tags": dict(self.invalid_tags),
             "ill_formed": {"kind": self.ill_formed_kind, **self.ill_formed},
             "zero_division": 0.0,
             "warnings": list(self.warnings),
         }
+        if self.partial is not None:
+            exact = self.exact_per_type or {}
+            out["exact_match"] = {"micro": total(exact.values()).scores(),
+                                  "per_type": {t: exact[t].scores() for t in sorted(exact)}}
+            out["partial_match"] = self.partial
+            for average in ("macro", "weighted"):
+                out[average]["support"] = self.partial[self.match]["micro"]["possible"]
+        return out
 
     def to_frame(self):
         """A pandas DataFrame: one row per type, then micro, macro and weighted rows."""

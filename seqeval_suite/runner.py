@@ -27,7 +27,7 @@ from .signature import signature
 
 RESULTS_SCHEMA_VERSION = 1
 #: Bumped whenever a cached unit's layout changes, so stale entries are ignored.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 CACHE_DIR = ".seqeval-suite-cache"
 # Markers that stand for the input files in cached warnings (their paths are not part
 # of the cache key, and outputs must not hold absolute paths).
@@ -52,6 +52,7 @@ class Unit:
     options: dict
     gold_map: dict
     pred_map: dict
+    analysis: bool = False
 
     @property
     def label(self) -> str:
@@ -67,7 +68,7 @@ def unit_options(config: Config, corpus: Corpus, system: System) -> dict:
     return {
         "mode": s.mode, "scheme": corpus.scheme or s.scheme, "suffix": s.suffix,
         "types": list(types) if types is not None else None, "delimiter": corpus.delimiter,
-        "comments": corpus.comments, "encoding": corpus.encoding,
+        "comments": corpus.comments, "encoding": corpus.encoding, "match": s.match,
     }
 
 
@@ -90,7 +91,7 @@ def plan(config: Config) -> list[Unit]:
                     gold=str(corpus.path), gold_file=_public_path(corpus.file), pred=pred,
                     pred_file=pred_file if system.spacy is not None else _public_path(pred_file),
                     spacy_is_path=system.spacy_is_path, options=options,
-                    gold_map=dict(corpus.label_map), pred_map=pred_map,
+                    gold_map=dict(corpus.label_map), pred_map=pred_map, analysis=config.analysis,
                 ))
     return units
 
@@ -144,6 +145,7 @@ def unit_key(unit: Unit) -> tuple[str, dict]:
     material = {
         "cache": CACHE_VERSION, "version": __version__, "kind": unit.kind, "inputs": hashes,
         "options": unit.options, "gold_map": unit.gold_map, "pred_map": unit.pred_map,
+        "analysis": unit.analysis,
     }
     key = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
     return key, hashes
@@ -188,18 +190,67 @@ def score_unit(unit: Unit) -> dict:
         source = open_pairs(unit.gold, unit.pred, options)
     if unit.gold_map or unit.pred_map:
         source.pairs = _mapped(source.pairs, unit.gold_map, unit.pred_map, options.suffix)
+    errors = None
+    if unit.analysis:
+        from .analysis import ErrorReport
+
+        errors = ErrorReport()
+        source.pairs = _analysed(source.pairs, source, options, errors)
     report = score_pairs(source, options)
-    sc = report.sentence_counts
-    cells = [[int(s), int(t), int(a), int(b), int(c)]
-             for s, t, a, b, c in zip(sc.sentence, sc.type_index, sc.tp, sc.fp, sc.fn)]
-    return {
+    result = {
         "per_type": {t: [c.tp, c.fp, c.fn] for t, c in sorted(report.per_type.items())},
         "tokens": report.tokens,
         "sentences": report.sentences,
         "documents": report.documents,
         "correct_tags": report.correct_tags,
         "warnings": [_mark(w, unit) for w in report.warnings],
-        "cells": {"types": list(sc.types), "rows": cells},
+        "cells": _cells(report.sentence_counts),
+    }
+    if report.partial is not None:
+        result["per_type"] = {t: [c.tp, c.fp, c.fn] for t, c in sorted(report.exact_per_type.items())}
+        result["match"] = _match_block(report)
+    if errors is not None:
+        result["analysis"] = _analysis_block(errors)
+    return result
+
+
+def _analysed(pairs, source, options, errors) -> Iterator:
+    """Pass pairs through unchanged while classifying their entities into ``errors``."""
+    from .analysis import decoder
+
+    decode = decoder(options)
+    keep = set(options.types) if options.types is not None else None
+    for pair in pairs:
+        gold = decode(pair.gold, "gold", source.gold_name, pair.gold_lines)
+        pred = decode(pair.pred, "pred", source.pred_name, pair.pred_lines)
+        if keep is not None:
+            gold = [s for s in gold if s[2] in keep]
+            pred = [s for s in pred if s[2] in keep]
+        errors.add_sentence(gold, pred, len(pair.gold))
+        yield pair
+
+
+def _analysis_block(errors) -> dict:
+    """What a board shows of an error analysis: the breakdown and the confusion matrix."""
+    full = errors.to_dict()
+    return {"breakdown": errors.breakdown(), "confusion": full["confusion"]}
+
+
+def _cells(sc) -> dict:
+    """Sentence count cells as JSON-able rows ``[sentence, type index, tp, fp, fn]``."""
+    rows = [[int(s), int(t), int(a), int(b), int(c)] for s, t, a, b, c in zip(sc.sentence, sc.type_index, sc.tp, sc.fp, sc.fn)]
+    return {"types": list(sc.types), "rows": rows}
+
+
+def _match_block(report) -> dict:
+    """A partial-match schema's counts (overall and per type) and its per-sentence cells."""
+    result = report.partial[report.match]
+    keys = ("cor", "inc", "par", "mis", "spu")
+    return {
+        "schema": report.match,
+        "overall": {k: result["micro"][k] for k in keys},
+        "per_type": {t: {k: f[k] for k in keys} for t, f in result["per_type"].items()},
+        "cells": _cells(report.match_cells),
     }
 
 
@@ -322,14 +373,19 @@ def _stats_module():
 
 
 def _dense(result: dict, n_sentences: int, types: list[str]):
-    """A unit's sentence cells as the (sentences, types, 3) tp/fp/fn array of the stats API."""
+    """A unit's sentence cells as the (sentences, types, 3) tp/fp/fn array of the stats API.
+
+    Under a partial-match schema the cells are the schema's overall doubled credit in
+    one pseudo-type ``*`` (see ``evaluate._PartialTally``): right for micro metrics only.
+    """
     import numpy as np
 
+    cells = result["match"]["cells"] if "match" in result else result["cells"]
     column = {t: i for i, t in enumerate(types)}
-    rows = result["cells"]["rows"]
+    rows = cells["rows"]
     n_sentences = max([n_sentences, *(r[0] + 1 for r in rows)])
     out = np.zeros((n_sentences, len(types), 3), dtype=np.int64)
-    names = result["cells"]["types"]
+    names = cells["types"]
     for sentence, type_index, tp, fp, fn in rows:
         out[sentence, column[names[type_index]]] += (tp, fp, fn)
     return out
@@ -353,9 +409,13 @@ def add_statistics(results: dict, unit_results: list[dict], stats) -> None:
     s = results["settings"]
     primary = s["primary"]
     metric = STATS_METRICS.get(primary)
+    if metric is not None and s["match"] != "strict" and not primary.startswith("micro"):
+        metric = None  # partial-match cells pool the types, so only micro metrics resample
     if metric is None:
         s["statistics"] = None
         s["statistics_note"] = f"no confidence intervals or significance marks for {primary}"
+        if s["match"] != "strict":
+            s["statistics_note"] += f" under {s['match']} matching (micro metrics have them)"
         return
     extra = {"ci": f"bootstrap-{s['resamples']}", "level": str(s["level"]), "test": f"ar-{s['resamples']}",
              "alpha": str(s["alpha"]), "correction": s["correction"], "seed": str(s["seed"])}
@@ -374,6 +434,8 @@ def add_statistics(results: dict, unit_results: list[dict], stats) -> None:
     for corpus in results["corpora"]:
         entries = [e for e in results["results"] if e["corpus"] == corpus["id"]]
         types = sorted({t for e in entries for r in by_pair[(e["system"], e["corpus"])] for t in r["per_type"]})
+        if s["match"] != "strict":
+            types = ["*"]
         median_run = {}
         for e in entries:
             runs = [_dense(r, corpus["sentences"], types) for r in by_pair[(e["system"], e["corpus"])]]
@@ -443,6 +505,10 @@ def assemble(config: Config, runs: list[tuple[Unit, dict, dict]]) -> dict:
             "correct_tags": result["correct_tags"],
             "warnings": [_unmark(w, unit) for w in result["warnings"]],
         }
+        if "match" in result:
+            entry["match"] = {k: result["match"][k] for k in ("schema", "overall", "per_type")}
+        if "analysis" in result:
+            entry["analysis"] = result["analysis"]
         by_pair.setdefault((unit.system, unit.corpus), []).append(entry)
     gold_hashes = {unit.corpus: hashes["gold"] for unit, hashes, _ in runs}
     corpus_sizes = {unit.corpus: (r["sentences"], r["tokens"]) for unit, _, r in runs}

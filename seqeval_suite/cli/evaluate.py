@@ -47,9 +47,20 @@ def _unescape(value: str | None) -> str | None:
               help="Output format; conlleval prints conlleval.pl's own text.")
 @click.option("--digits", type=click.IntRange(0, 10), default=None, help="Digits after the decimal point.")
 @click.option("--output", "-o", default=None, metavar="FILE", help="Write here (atomically) instead of stdout.")
+@click.option("--match", type=click.Choice(["strict", "exact", "partial", "type"], case_sensitive=False),
+              default="strict", show_default=True,
+              help="strict: exact span and type; exact: span only; partial: overlapping spans earn half; "
+                   "type: overlap with the right type (SemEval-2013 schemas, as nervaluate).")
+@click.option("--format-in", "format_in", type=click.Choice(["conll", "jsonl", "labelstudio", "spacy"]),
+              default=None, help="Input format of both files (default: by extension: .jsonl, .json = Label "
+                                 "Studio, .spacy, anything else CoNLL).")
+@click.option("--labels", default=None, metavar="L1,L2|FILE",
+              help="JSONL: label names for integer ner_tags, in id order (or a file, one a line).")
+@click.option("--alignment", type=click.Choice(["strict", "expand", "contract"]), default="strict",
+              show_default=True, help="Character spans not on token boundaries: refuse them, or snap them to tokens.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print warnings.")
 def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encoding,
-             gold_column, pred_column, fmt, digits, output, quiet):
+             gold_column, pred_column, fmt, digits, output, match, format_in, labels, alignment, quiet):
     """Score predicted entities in PRED against GOLD.
 
     With one file, its last two columns are the gold and predicted tags
@@ -60,6 +71,8 @@ def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encod
     Examples:
       seqeval-suite evaluate corpora/demo/news.test.conll corpora/demo/preds/crf.news.seed1.conll
       seqeval-suite evaluate merged.txt --mode conlleval --format conlleval
+      seqeval-suite evaluate corpora/demo/news.test.conll corpora/demo/preds/crf.news.seed1.conll --match partial
+      seqeval-suite evaluate gold.jsonl pred.spacy
     """
     from ..evaluate import evaluate as run_evaluate
     from ..render import render_report
@@ -67,7 +80,8 @@ def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encod
     report = run_evaluate(
         gold, pred, mode=mode.lower(), scheme=scheme, suffix=suffix, types=types,
         delimiter=_unescape(delimiter), gold_column=gold_column, pred_column=pred_column,
-        comments=comments, encoding=encoding,
+        comments=comments, encoding=encoding, match=match.lower(), format_in=format_in, labels=labels,
+        alignment=alignment,
     )
     text = render_report(report, fmt, digits=digits)
     if not quiet:

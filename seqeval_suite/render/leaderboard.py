@@ -15,6 +15,7 @@ from statistics import mean, stdev
 
 from ..counts import Counts, macro, total, weighted
 from . import text
+from .breakdown import html_section, markdown_section
 
 #: Column key -> header label, in board order (percentages on the boards).
 METRICS = {"micro_p": "micro P", "micro_r": "micro R", "micro_f1": "micro F1", "macro_f1": "macro F1"}
@@ -61,8 +62,12 @@ def run_scores(run: dict) -> dict[str, float]:
     >>> s["micro_p"], s["micro_r"], round(s["f1:PER"], 4)
     (0.5, 1.0, 0.6667)
     """
-    per_type = {t: Counts(c["tp"], c["fp"], c["fn"]) for t, c in run["per_type"].items()}
-    micro, mac, wei = total(per_type.values()), macro(per_type), weighted(per_type)
+    if "match" in run:
+        per_type, micro = _match_counts(run["match"])
+    else:
+        per_type = {t: Counts(c["tp"], c["fp"], c["fn"]) for t, c in run["per_type"].items()}
+        micro = total(per_type.values())
+    mac, wei = macro(per_type), weighted(per_type)
     scores = {
         "micro_p": micro.precision, "micro_r": micro.recall, "micro_f1": micro.f1,
         "macro_p": mac.precision, "macro_r": mac.recall, "macro_f1": mac.f1, "weighted_f1": wei.f1,
@@ -70,6 +75,15 @@ def run_scores(run: dict) -> dict[str, float]:
     for t, c in per_type.items():
         scores[f"f1:{t}"] = c.f1
     return scores
+
+
+def _match_counts(block: dict) -> tuple[dict[str, Counts], Counts]:
+    """Per-type and overall counts of a partial-match schema (overall is not their sum)."""
+    from ..partial import MatchCounts, as_counts
+
+    schema = block["schema"]
+    per_type = {t: as_counts(MatchCounts(**c), schema) for t, c in block["per_type"].items()}
+    return per_type, as_counts(MatchCounts(**block["overall"]), schema)
 
 
 def _summary(values: list[float]) -> tuple[float, float | None]:
@@ -215,6 +229,9 @@ def render_markdown(results: dict) -> str:
             rows.append(_row_cells(row, board, name=name))
         parts.append(f"## {text.markdown_escape(board.title)} ({board.note})\n")
         parts.append(text.markdown(_header(board, results), rows, left=2))
+        section = markdown_section(results, board)
+        if section:
+            parts.append(section)
     return "\n".join(parts)
 
 
@@ -332,7 +349,8 @@ def _html_board(board: Board, results: dict, index: int) -> str:
         + "\n".join(bars) + "\n</div>\n"
         f'<div class="table-wrap"><table class="sortable" data-board="{_esc(board.id)}">\n'
         f'<thead><tr>{"".join(ths)}</tr></thead>\n'
-        "<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table></div>\n</section>"
+        "<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table></div>\n"
+        + html_section(results, board) + "\n</section>"
     )
 
 

@@ -8,6 +8,31 @@ from . import text
 
 FORMATS = ("table", "json", "csv", "markdown", "latex", "conlleval")
 _HEADER = ["type", "precision", "recall", "f1", "tp", "fp", "fn", "support", "predicted"]
+#: Columns under a partial-match schema (SemEval-2013 counts; possible = gold, actual = predicted).
+_MATCH_HEADER = ["type", "precision", "recall", "f1", "cor", "inc", "par", "mis", "spu", "possible", "actual"]
+_MATCH_COUNTS = _MATCH_HEADER[4:]
+
+
+def _header(report: Report) -> list[str]:
+    return _HEADER if report.partial is None else _MATCH_HEADER
+
+
+def _match_rows(report: Report, num, raw: bool) -> list[list]:
+    """Rows of a partial-match report: per type, micro, then macro and weighted averages."""
+    result = report.partial[report.match]
+    blanks = [""] * (len(_MATCH_COUNTS) - 2)
+
+    def row(name, f):
+        values = [f["precision"], f["recall"], f["f1"]]
+        return [name, *(values if raw else map(num, values)), *(f[k] if raw else str(f[k]) for k in _MATCH_COUNTS)]
+
+    rows = [row(name, result["per_type"][name]) for name in report.sorted_types()]
+    rows.append(row("micro avg", result["micro"]))
+    for name, avg in (("macro avg", report.macro), ("weighted avg", report.weighted)):
+        values = [avg.precision, avg.recall, avg.f1]
+        support = result["micro"]["possible"]  # every gold entity counts once in its type's POS
+        rows.append([name, *(values if raw else map(num, values)), *blanks, support if raw else str(support), ""])
+    return rows
 
 
 def _rows(report: Report, digits: int, percent: bool = False) -> list[list[str]]:
@@ -16,6 +41,8 @@ def _rows(report: Report, digits: int, percent: bool = False) -> list[list[str]]
     def num(x: float) -> str:
         return f"{x * scale:.{digits}f}"
 
+    if report.partial is not None:
+        return _match_rows(report, num, raw=False)
     rows = []
     for name in report.sorted_types():
         c = report.per_type[name]
@@ -32,7 +59,7 @@ def _rows(report: Report, digits: int, percent: bool = False) -> list[list[str]]
 def render_table(report: Report, digits: int = 4) -> str:
     """An aligned table for a terminal: types by name, then the averages."""
     rows = _rows(report, digits)
-    body = text.aligned(_HEADER, rows)
+    body = text.aligned(_header(report), rows)
     lines = body.splitlines()
     n_types = len(report.per_type)
     rule = "-" * max(len(line) for line in lines)
@@ -44,7 +71,7 @@ def render_table(report: Report, digits: int = 4) -> str:
     footer = (
         f"tokens {report.tokens}  sentences {report.sentences}  documents {report.documents}  "
         f"accuracy {report.accuracy:.{digits}f}\n"
-        f"mode {report.mode}  scheme {report.scheme}  invalid tags: gold {report.invalid_tags['gold']}, "
+        f"mode {report.mode}  match {report.match}  scheme {report.scheme}  invalid tags: gold {report.invalid_tags['gold']}, "
         f"pred {report.invalid_tags['pred']}{ill}\n"
         f"signature {report.signature}\n"
     )
@@ -58,6 +85,8 @@ def render_json(report: Report) -> str:
 
 def render_csv(report: Report, digits: int = 4) -> str:
     """One CSV row per type and per average; ratios are fractions in [0, 1]."""
+    if report.partial is not None:
+        return text.csv_text(_MATCH_HEADER, _match_rows(report, None, raw=True))
     rows = []
     for name in report.sorted_types():
         c = report.per_type[name]
@@ -71,13 +100,13 @@ def render_csv(report: Report, digits: int = 4) -> str:
 
 def render_markdown(report: Report, digits: int = 2) -> str:
     """A Markdown table with percentages, and the signature below it."""
-    body = text.markdown(_HEADER, _rows(report, digits, percent=True))
+    body = text.markdown(_header(report), _rows(report, digits, percent=True))
     return body + f"\nSignature: `{report.signature}`\n"
 
 
 def render_latex(report: Report, digits: int = 2) -> str:
     """A booktabs LaTeX tabular with percentages, and the signature as a comment."""
-    body = text.latex(_HEADER, _rows(report, digits, percent=True), rule_before=len(report.per_type))
+    body = text.latex(_header(report), _rows(report, digits, percent=True), rule_before=len(report.per_type))
     return f"% {report.signature}\n" + body
 
 
@@ -85,7 +114,11 @@ def render_conlleval(report: Report) -> str:
     """conlleval.pl's text. In conlleval mode it is byte for byte the script's output;
     in other modes the same layout carries this tool's counts."""
     from ..conlleval import ChunkCounter, format_report
+    from ..errors import UsageError
 
+    if report.partial is not None:
+        raise UsageError(f"conlleval.pl's text has no place for {report.match} matching",
+                         hint="use --format table, json, csv, markdown or latex with --match")
     counter = report.conlleval_counter
     if counter is None:
         counter = ChunkCounter()
