@@ -7,6 +7,12 @@ annotator's tags once, then scores each pair of annotators through
 numbers are exactly those ``evaluate`` gives for the same two files. Cohen's kappa,
 Fleiss' kappa and Krippendorff's alpha (:mod:`seqeval_suite.kappa`) work on interned
 integer label ids held in numpy arrays.
+
+Annotators' files may be CoNLL, JSON Lines, a Label Studio export or a spaCy DocBin
+(any format :func:`seqeval_suite.io.formats.read_tagged` reads), chosen with
+``format_in`` or by each file's extension. All-CoNLL input keeps its own reader path
+(``--columns``, ``-DOCSTART-`` counting, conlleval splitting); any other mix goes
+through :func:`_read_formats`.
 """
 from __future__ import annotations
 
@@ -15,11 +21,12 @@ from array import array
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
+from typing import Iterator, Mapping, NamedTuple, Sequence
 
 from .errors import DataError, UsageError
 from .evaluate import Options, Pair, PairSource, score_pairs
-from .io.conll import ConllReader, Sentence
+from .io.conll import ConllReader, Sentence, display_name
+from .io.formats import detect_format
 from .kappa import Statistic, cohen_kappa, fleiss_kappa, krippendorff_alpha
 from .report import SCHEMA_VERSION, Report
 from .schemes import TagTable, decode_lenient, decode_strict, strict_type
@@ -227,6 +234,137 @@ def _read_columns(path: str, columns: Sequence[int], names: Sequence[str], optio
     return corpus
 
 
+class _Tagged(NamedTuple):
+    """One annotator's sentence from a file of any format."""
+
+    tokens: list[str] | None  # None: a CoNLL file with no token column besides the tags
+    tags: list[str]
+    lines: Sequence[int]  # per token: its line (JSON Lines), task (Label Studio) or doc (DocBin)
+
+
+class _FormatInput:
+    """One annotator's file in any format, as :class:`_Tagged` sentences.
+
+    CoNLL files go through the same :class:`ConllReader` as the all-CoNLL path, so
+    ``--tag-column``, ``--delimiter`` and conlleval splitting mean the same; the other
+    formats go through :func:`~seqeval_suite.io.formats.read_tagged`.
+    """
+
+    def __init__(self, path: str, fmt: str, tag_column: int, options: Options, labels, alignment: str) -> None:
+        self.format = fmt
+        self.tag_column = tag_column
+        self.name = display_name(path)
+        self.conll: ConllReader | None = None
+        self.tagged = None
+        if fmt == "conll":
+            self.conll = _reader(path, options)
+        else:
+            from .io.formats import read_tagged
+
+            self.tagged = read_tagged(path, format=fmt, labels=labels, alignment=alignment,
+                                      encoding=options.encoding)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the reader repaired (spans snapped to tokens, overlaps dropped)."""
+        return list(self.tagged.warnings) if self.tagged is not None else []
+
+    def where(self, line: int) -> str:
+        """A place in the file as messages name it: line, Label Studio task or DocBin doc."""
+        if self.format == "labelstudio":
+            return f"{self.name} task {line}"
+        if self.format == "spacy":
+            return f"{self.name} doc {line}"
+        return f"{self.name}:{line}"
+
+    def __iter__(self) -> Iterator[_Tagged]:
+        if self.conll is not None:
+            column = self.tag_column
+            for sentence in self.conll:
+                width = len(sentence.rows[0])
+                tokens = sentence.column(0) if width >= 2 and column % width != 0 else None
+                yield _Tagged(tokens, _column(sentence, column, self.name), sentence.lines)
+        else:
+            for sentence in self.tagged:
+                yield _Tagged(list(sentence.tokens), list(sentence.tags), [sentence.line] * len(sentence.tags))
+
+
+def _read_formats(paths: Sequence[str], formats: Sequence[str], names: Sequence[str], tag_column: int,
+                  options: Options, missing: frozenset[str], keep_tokens: bool, labels, alignment: str) -> Corpus:
+    """Read annotators' files of any formats (at least one not CoNLL), checking that they align."""
+    inputs = [_FormatInput(p, f, tag_column, options, labels, alignment) for p, f in zip(paths, formats)]
+    # Documents mean different things across formats (-DOCSTART- blocks, records,
+    # DocBin docs), so pair reports carry no reader and are not compared on them.
+    corpus = Corpus([Annotation(n, i.name) for n, i in zip(names, inputs)])
+    collect = _Collector(corpus, missing, keep_tokens)
+    iterators = [iter(i) for i in inputs]
+    index = 0
+    while True:
+        sentences = [next(it, None) for it in iterators]
+        if all(s is None for s in sentences):
+            break
+        if any(s is None for s in sentences):
+            _raise_uneven_formats(inputs, sentences, index)
+        index += 1
+        tokens = _check_same_format_tokens(sentences, inputs, index)
+        collect.add([s.tags for s in sentences], [s.lines for s in sentences], tokens if keep_tokens else None)
+    for i in inputs:
+        corpus.warnings.extend(i.warnings)
+    return corpus
+
+
+def _raise_uneven_formats(inputs: Sequence[_FormatInput], sentences: Sequence[_Tagged | None], index: int) -> None:
+    shorter = next(i.name for i, s in zip(inputs, sentences) if s is None)
+    longer, first = next((i, s) for i, s in zip(inputs, sentences) if s is not None)
+    raise DataError(
+        f"{shorter} ends after {index} sentences but {longer.name} goes on "
+        f"(sentence {index + 1} at {longer.where(first.lines[0])})",
+        hint="every annotator's file must hold the same sentences; is one file truncated?",
+    )
+
+
+def _check_same_format_tokens(sentences: Sequence[_Tagged], inputs: Sequence[_FormatInput],
+                              index: int) -> list[str] | None:
+    """Every annotator's sentence has the same length and, where a file carries tokens,
+    the same tokens as the first annotator that carries them. Returns those tokens."""
+    k_ref = next((k for k, s in enumerate(sentences) if s.tokens is not None), 0)
+    ref, ref_in = sentences[k_ref], inputs[k_ref]
+    for sentence, other in zip(sentences, inputs):
+        if sentence is ref:
+            continue
+        both = ref.tokens is not None and sentence.tokens is not None
+        k = _first_difference(ref.tokens, sentence.tokens) if both else None
+        if len(sentence.tags) != len(ref.tags):
+            first = "" if k is None else f"; they first differ at token {k + 1}: " + _token_pair(ref, sentence, k)
+            raise DataError(
+                f"sentence {index} has {len(ref.tags)} tokens at {ref_in.where(ref.lines[0])} "
+                f"but {len(sentence.tags)} at {other.where(sentence.lines[0])}{first}",
+                hint="annotators' files must hold the same tokens; was one re-tokenized?",
+            )
+        if k is not None:
+            raise DataError(
+                f"token mismatch at sentence {index}, token {k + 1}: {ref.tokens[k]!r} at "
+                f"{ref_in.where(ref.lines[k])} but {sentence.tokens[k]!r} at {other.where(sentence.lines[k])}",
+                hint="annotators' files must hold the same tokens in the same order",
+            )
+    return ref.tokens if ref.tokens is not None else ref.tags
+
+
+def _first_difference(a: Sequence[str], b: Sequence[str]) -> int | None:
+    """The first index where two token lists differ (a missing token counts), or None."""
+    for k, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return k
+    return None if len(a) == len(b) else min(len(a), len(b))
+
+
+def _token_pair(a: _Tagged, b: _Tagged, k: int) -> str:
+    def token(s: _Tagged) -> str:
+        return repr(s.tokens[k]) if k < len(s.tokens) else "the sentence's end"
+
+    return f"{token(a)} against {token(b)}"
+
+
 def _read_lists(annotators: Sequence[Sequence[Sequence[str] | None]], names: Sequence[str],
                 missing: frozenset[str]) -> Corpus:
     corpus = Corpus([Annotation(n, n) for n in names])
@@ -415,12 +553,16 @@ def agree(
     delimiter: str | None = None,
     comments: bool = False,
     encoding: str = "utf-8",
+    format_in: str | None = None,
+    labels: Sequence[str] | str | None = None,
+    alignment: str = "strict",
 ) -> AgreementReport:
     """Measure how far annotators agree, pair by pair and overall.
 
     Args:
-        annotations: two or more CoNLL paths (tags in ``tag_column``); or one path
-            with ``columns``; or, in memory, a list (or name -> value mapping) with,
+        annotations: two or more paths, each CoNLL (tags in ``tag_column``), JSON
+            Lines, a Label Studio export or a spaCy DocBin; or one CoNLL path with
+            ``columns``; or, in memory, a list (or name -> value mapping) with,
             per annotator, a list of sentences, each a list of tags or None (not
             labelled).
         columns: 0-based tag columns of a one-file input (the token is column 0).
@@ -433,6 +575,14 @@ def agree(
         disagreements: also list the spans annotators disagree on.
         mode, scheme, suffix, types, delimiter, comments, encoding: as for
             :func:`seqeval_suite.evaluate`.
+        format_in: ``conll``, ``jsonl``, ``labelstudio`` or ``spacy`` for every file;
+            None picks each file's format by its extension (``.jsonl``, ``.json``
+            Label Studio, ``.spacy``, anything else CoNLL). The tokens of all
+            annotators must agree, whatever their formats.
+        labels: label names for integer ``ner_tags`` in JSON Lines, in id order (a
+            list, ``"O,B-PER,..."`` or a file with one a line).
+        alignment: for character spans not on token boundaries: ``strict`` refuses
+            them, ``expand`` or ``contract`` snaps them to tokens (with a warning).
 
     Returns:
         An :class:`AgreementReport`.
@@ -450,7 +600,8 @@ def agree(
         missing = missing.split(",")
     missing_set = frozenset(missing)
     corpus = read_corpus(annotations, columns=columns, names=names, tag_column=tag_column,
-                         options=options, missing=missing_set, keep_tokens=disagreements)
+                         options=options, missing=missing_set, keep_tokens=disagreements,
+                         format_in=format_in, labels=labels, alignment=alignment)
     names_ = [a.name for a in corpus.annotations]
     if gold is not None and gold not in names_:
         raise DataError(f"--gold {gold!r} is not an annotator", hint="annotators are " + ", ".join(names_))
@@ -482,8 +633,14 @@ def agree(
 
 
 def read_corpus(annotations, *, columns=None, names=None, tag_column: int = -1, options: Options | None = None,
-                missing: frozenset[str] = frozenset(DEFAULT_MISSING), keep_tokens: bool = False) -> Corpus:
-    """Read every annotator's tags into one :class:`Corpus`, checking that they align."""
+                missing: frozenset[str] = frozenset(DEFAULT_MISSING), keep_tokens: bool = False,
+                format_in: str | None = None, labels=None, alignment: str = "strict") -> Corpus:
+    """Read every annotator's tags into one :class:`Corpus`, checking that they align.
+
+    Files are read in ``format_in``, or each in the format its extension implies
+    (:func:`~seqeval_suite.io.formats.detect_format`); ``labels`` and ``alignment``
+    are passed to the JSON readers.
+    """
     options = options or Options.build()
     if isinstance(columns, str):
         try:
@@ -499,9 +656,15 @@ def read_corpus(annotations, *, columns=None, names=None, tag_column: int = -1, 
     annotations = list(annotations)
     if annotations and all(isinstance(a, (str, os.PathLike)) for a in annotations):
         paths = [str(a) for a in annotations]
+        formats = [(format_in or detect_format(p)).lower() for p in paths]
         if columns is not None:
             if len(paths) != 1:
                 raise UsageError("--columns reads one file", hint="give one file with --columns, or several files without")
+            if formats[0] != "conll":
+                raise UsageError(
+                    f"--columns reads a CoNLL file, but {display_name(paths[0])} is read as {formats[0]}",
+                    hint="give one file per annotator instead, or --format-in conll if the file is CoNLL",
+                )
             columns = list(columns)
             if len(set(columns)) != len(columns):
                 raise DataError(f"column list {columns} names a column twice", hint="each annotator has one column")
@@ -510,9 +673,13 @@ def read_corpus(annotations, *, columns=None, names=None, tag_column: int = -1, 
             return _read_columns(paths[0], columns, resolved, options, missing, keep_tokens)
         resolved = _resolve_names([Path(p).name.split(".")[0] if p != "-" else "stdin" for p in paths], names)
         _check_names(resolved)
-        return _read_files(paths, resolved, tag_column, options, missing, keep_tokens)
+        if all(f == "conll" for f in formats):
+            return _read_files(paths, resolved, tag_column, options, missing, keep_tokens)
+        return _read_formats(paths, formats, resolved, tag_column, options, missing, keep_tokens, labels, alignment)
     if columns is not None:
         raise UsageError("columns apply to a file", hint="pass one path with columns")
+    if format_in is not None:
+        raise UsageError("format_in applies to files", hint="pass paths, or leave format_in out for tag lists")
     resolved = _resolve_names([f"a{i + 1}" for i in range(len(annotations))], names)
     _check_names(resolved)
     return _read_lists(annotations, resolved, missing)

@@ -376,7 +376,7 @@ def _corpora(data: Any, base: Path, scoring: Scoring, problems: _Problems) -> li
             seen.setdefault(cid, i)
         path = _file(base, entry.get("path"), f"{where}.path", problems) if "path" in entry else None
         if "path" not in entry:
-            problems.add(f"{where}.path", "missing (required): the gold CoNLL file")
+            problems.add(f"{where}.path", "missing (required): the gold file (CoNLL, .jsonl, .json or .spacy)")
         scheme = _scheme(entry["scheme"], f"{where}.scheme", problems) if entry.get("scheme") is not None else None
         if scoring.mode == "strict" and (scheme or scoring.scheme) == "auto":
             problems.add(f"{where}.scheme", "strict mode needs a named scheme (here or in scoring.scheme)")
@@ -521,6 +521,23 @@ def _check_types(config_corpora: list[Corpus], systems: list[System], scoring: S
                 problems.add(f"systems[{j}].types", f"with scoring.types and corpora[{i}].types no entity type is left to score")
 
 
+def _check_formats(config_corpora: list[Corpus], systems: list[System], scoring: Scoring, problems: _Problems) -> None:
+    """conlleval mode reads CoNLL text as the script does: other formats are refused up front."""
+    from .io.formats import detect_format
+
+    if scoring.mode != "conlleval":
+        return
+    for i, corpus in enumerate(config_corpora):
+        if corpus.file and detect_format(corpus.file) != "conll":
+            problems.add(f"corpora[{i}].path", f"conlleval mode reads CoNLL only, not {detect_format(corpus.file)}")
+    for j, system in enumerate(systems):
+        for cid, runs in (system.predictions or {}).items():
+            for k, (_, written) in enumerate(runs):
+                if detect_format(written) != "conll":
+                    problems.add(f"systems[{j}].predictions.{cid}[{k}]",
+                                 f"conlleval mode reads CoNLL only, not {detect_format(written)}")
+
+
 def validate(data: Any, source: str | os.PathLike, *, base: Path | None = None) -> Config:
     """Check a parsed config and build a :class:`Config`, reporting all problems at once.
 
@@ -550,6 +567,7 @@ def validate(data: Any, source: str | os.PathLike, *, base: Path | None = None) 
     corpora = _corpora(data.get("corpora"), base, scoring, problems)
     systems = _systems(data.get("systems"), base, list(dict.fromkeys(c.id for c in corpora)), problems)
     _check_types(corpora, systems, scoring, problems)
+    _check_formats(corpora, systems, scoring, problems)
     outputs = _outputs(data.get("outputs"), problems)
     title = _string(data, "title", "", problems) or name
     description = _string(data, "description", "", problems)

@@ -163,16 +163,21 @@ def _mapped(pairs, gold_map: dict, pred_map: dict, suffix: bool) -> Iterator:
 def _spacy_source(unit: Unit, options):
     """Pairs of gold tags and the pipeline's tags on the gold file's own tokens."""
     from .evaluate import Pair, PairSource
-    from .io.conll import ConllReader
+    from .io.formats import detect_format, read_tagged
     from .io.spacy_pipeline import tag_sentences
 
-    reader = ConllReader(unit.gold, delimiter=options.delimiter, comments=options.comments,
-                         conlleval=options.mode == "conlleval", encoding=options.encoding)
-    sentences = list(reader)
-    tokens = [s.column(0) for s in sentences]
-    predicted = tag_sentences(unit.pred, tokens)
-    pairs = (Pair(s.column(-1), tags, s.lines, None) for s, tags in zip(sentences, predicted))
-    return PairSource(pairs, reader.name, unit.pred_file, (reader,))
+    if detect_format(unit.gold) == "conll":
+        from .io.conll import ConllReader
+
+        reader = ConllReader(unit.gold, delimiter=options.delimiter, comments=options.comments,
+                             conlleval=options.mode == "conlleval", encoding=options.encoding)
+        sentences = [(s.column(0), s.column(-1), s.lines) for s in reader]
+    else:
+        reader = read_tagged(unit.gold, encoding=options.encoding)
+        sentences = [(s.tokens, s.tags, [s.line] * len(s.tags)) for s in reader]
+    predicted = tag_sentences(unit.pred, [tokens for tokens, _, _ in sentences])
+    pairs = (Pair(tags, pred, lines, None) for (_, tags, lines), pred in zip(sentences, predicted))
+    return PairSource(pairs, getattr(reader, "name", unit.gold), unit.pred_file, (reader,))
 
 
 def score_unit(unit: Unit) -> dict:
@@ -293,13 +298,14 @@ class UnitCache:
         return entry.get("result")
 
     def put(self, key: str, result: dict) -> None:
-        """Store a result; a cache that cannot be written is skipped, not an error."""
+        """Store a result (key order kept: a cached result must read back identical); a cache
+        that cannot be written is skipped, not an error."""
         if self.folder is None:
             return
         from .atomic import write_text
 
         try:
-            write_text(self.folder / f"{key}.json", json.dumps({"key": key, "result": result}, sort_keys=True))
+            write_text(self.folder / f"{key}.json", json.dumps({"key": key, "result": result}))
         except OSError:
             pass
 

@@ -119,3 +119,45 @@ def test_runner_analysis_in_markdown_and_html(analysed):
 def test_runner_without_analysis_has_no_section(tmp_path):
     results = run_benchmark(load_config(_variant(tmp_path, resamples=0)))
     assert "Error breakdown" not in render_all(results, ["markdown"])["leaderboard.md"]
+
+
+# ------------------------------------------------------------------ formats by extension
+def _as_jsonl(conll_path: Path, out: Path) -> None:
+    import json
+
+    from seqeval_suite.io.formats import read_tagged
+
+    with out.open("w") as fh:
+        for s in read_tagged(conll_path):
+            fh.write(json.dumps({"tokens": s.tokens, "ner_tags": s.tags}) + "\n")
+
+
+def test_runner_reads_jsonl_gold_and_predictions_by_extension(tmp_path):
+    gold, pred = REPO / "corpora" / "demo" / "news.test.conll", REPO / "corpora" / "demo" / "preds" / "crf.news.seed1.conll"
+    _as_jsonl(gold, tmp_path / "gold.jsonl")
+    _as_jsonl(pred, tmp_path / "crf.jsonl")
+    (tmp_path / "bench.yaml").write_text(f"""\
+scoring: {{resamples: 0, scheme: IOB2}}
+corpora: [{{id: news, path: gold.jsonl}}]
+systems:
+  - {{id: crf, predictions: {{news: crf.jsonl}}}}
+  - {{id: mixed, predictions: {{news: {pred}}}}}
+  - {{id: ruler, spacy: {REPO / 'corpora' / 'demo' / 'ruler-pipeline'}, label_map: {{PERSON: PER, GPE: LOC, NORP: MISC}}}}
+""")
+    results = run_benchmark(load_config(tmp_path / "bench.yaml"))
+    expected = evaluate(str(gold), str(pred), scheme="IOB2")
+    by_system = {e["system"]: e["runs"][0] for e in results["results"]}
+    for system in ("crf", "mixed"):
+        assert run_scores(by_system[system])["micro_f1"] == expected.micro.f1
+    assert 0 < run_scores(by_system["ruler"])["micro_f1"] < 1
+
+
+def test_runner_conlleval_mode_refuses_other_formats(tmp_path):
+    from seqeval_suite.errors import ConfigError
+
+    (tmp_path / "g.jsonl").write_text('{"tokens": ["a"], "ner_tags": ["O"]}\n')
+    (tmp_path / "bench.yaml").write_text(
+        "scoring: {mode: conlleval}\ncorpora: [{id: c, path: g.jsonl}]\nsystems: [{id: s, predictions: {c: g.jsonl}}]\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path / "bench.yaml")
+    assert "corpora[0].path" in str(info.value) and "systems[0].predictions.c[0]" in str(info.value)
