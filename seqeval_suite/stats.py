@@ -110,8 +110,6 @@ def point_metric(matrix, metric: str = "micro_f1") -> float:
     >>> point_metric(np.zeros((0, 2, 3), dtype=int))
     0.0
     """
-    import numpy as np
-
     matrix = _as_matrix(matrix)
     return float(metric_of_totals(matrix.sum(axis=0), metric))
 
