@@ -15,6 +15,7 @@ from collections import Counter
 
 from .conlleval import ChunkCounter
 from .counts import Counts
+from .io.conll import Unsupported
 from .evaluate import (
     Options,
     _conlleval_warnings,
@@ -68,8 +69,6 @@ class _TagVocabulary:
     def ids(self, block, fields):
         """Dense tag ids of the given fields of a block."""
         import numpy as np
-
-        from .io.conll import Unsupported
 
         start = block.field_start[fields]
         length = block.field_end[fields] - start
@@ -139,7 +138,6 @@ class _TagVocabulary:
         self.keys, self.key_ids = self.keys[order], self.key_ids[order]
 
     def _register(self, tag: str) -> None:
-        from .io.conll import Unsupported
         from .schemes import PREFIX_CODE
 
         self.names.append(tag)
@@ -166,6 +164,49 @@ class _TagVocabulary:
 
         return (np.array(self.prefix, dtype=np.int64), np.array(self.type_id, dtype=np.int64),
                 np.array(self.invalid, dtype=bool))
+
+
+class _BlockPairs:
+    """Aligned blocks of whole sentences from gold and prediction (one file: the same
+    block twice), as ``(gold block, pred block, gold column, pred column)``.
+
+    Readers are closed when iteration ends, however it ends; ``readers`` stays
+    available for the counts a report needs afterwards.
+    """
+
+    def __init__(self, gold, pred, options: Options, *, conlleval: bool) -> None:
+        from .io.conll import BlockReader
+
+        self.one_file = pred is None
+        self.conlleval = conlleval
+        g_reader = BlockReader(str(gold), conlleval=conlleval)
+        p_reader = None if self.one_file else BlockReader(str(pred), conlleval=conlleval)
+        self.readers = (g_reader, p_reader)
+        g_col, p_col = (-2, -1) if self.one_file else (-1, -1)
+        self.g_col = g_col if options.gold_column is None else options.gold_column
+        self.p_col = p_col if options.pred_column is None else options.pred_column
+
+    def __iter__(self):
+        g_reader, p_reader = self.readers
+        try:
+            while True:
+                g_block = g_reader.take()
+                if g_block is None:
+                    break
+                if self.one_file:
+                    if self.conlleval and g_reader.width < 2:
+                        raise Unsupported("fewer than two fields")
+                    p_block = g_block
+                else:
+                    p_block = p_reader.take(g_block.n_sentences)
+                    _check_blocks_aligned(g_block, p_block, self.g_col, self.p_col)
+                yield g_block, p_block, self.g_col, self.p_col
+            if p_reader is not None and p_reader.take() is not None:
+                raise Unsupported("prediction has more sentences")
+        finally:
+            g_reader.close()
+            if p_reader is not None:
+                p_reader.close()
 
 
 def fast_eligible(gold, pred, options: Options) -> bool:
@@ -197,49 +238,23 @@ class _Totals:
 def fast_score(gold, pred, options: Options) -> Report:
     """Score files with the block reader and vectorised decoders (see the module docstring)."""
 
-    from .io.conll import BlockReader, Unsupported
-
     strict = options.mode == "strict"
     vocab = _TagVocabulary(strict, options.scheme, options.suffix)
-    one_file = pred is None
-    g_reader = BlockReader(str(gold))
-    p_reader = None if one_file else BlockReader(str(pred))
-    if one_file:
-        g_col = -2 if options.gold_column is None else options.gold_column
-        p_col = -1 if options.pred_column is None else options.pred_column
-    else:
-        g_col = -1 if options.gold_column is None else options.gold_column
-        p_col = -1 if options.pred_column is None else options.pred_column
     totals = _Totals()
-    try:
-        while True:
-            g_block = g_reader.take()
-            if g_block is None:
-                break
-            if one_file:
-                p_block = g_block
-            else:
-                p_block = p_reader.take(g_block.n_sentences)
-                _check_blocks_aligned(g_block, p_block, g_col, p_col)
-            g_ids = vocab.ids(g_block, g_block.column_fields(g_col))
-            p_ids = vocab.ids(p_block, p_block.column_fields(p_col))
-            _score_block(g_ids, p_ids, g_block, p_block, vocab, options, totals)
-        if p_reader is not None and p_reader.take() is not None:
-            raise Unsupported("prediction has more sentences")
-    finally:
-        g_reader.close()
-        if p_reader is not None:
-            p_reader.close()
+    blocks = _BlockPairs(gold, pred, options, conlleval=False)
+    for g_block, p_block, g_col, p_col in blocks:
+        g_ids = vocab.ids(g_block, g_block.column_fields(g_col))
+        p_ids = vocab.ids(p_block, p_block.column_fields(p_col))
+        _score_block(g_ids, p_ids, g_block, p_block, vocab, options, totals)
     if not totals.sentences:
         raise Unsupported("no sentences")
+    g_reader, p_reader = blocks.readers
     return _fast_report(totals, vocab, options, g_reader, p_reader)
 
 
 def _check_blocks_aligned(g_block, p_block, g_col: int, p_col: int) -> None:
     """Same sentences, same lengths and (when both files carry them) the same tokens."""
     import numpy as np
-
-    from .io.conll import Unsupported
 
     if p_block is None or p_block.n_sentences != g_block.n_sentences or p_block.n_tokens != g_block.n_tokens:
         raise Unsupported("sentences differ")
@@ -485,42 +500,17 @@ class _ChunkState:
 
 def fast_conlleval(gold, pred, options: Options) -> Report:
     """conlleval mode over blocks: conlleval.pl's per-line state machine, vectorised."""
-    from .io.conll import BlockReader, Unsupported
-
     vocab = _ConllevalVocabulary()
-    one_file = pred is None
-    g_reader = BlockReader(str(gold), conlleval=True)
-    p_reader = None if one_file else BlockReader(str(pred), conlleval=True)
-    g_col, p_col = (-2, -1) if one_file else (-1, -1)
-    if options.gold_column is not None:
-        g_col = options.gold_column
-    if options.pred_column is not None:
-        p_col = options.pred_column
     state = _ChunkState()
     state.keep = set(options.types) if options.types is not None else None
-    try:
-        while True:
-            g_block = g_reader.take()
-            if g_block is None:
-                break
-            if one_file:
-                if g_reader.width < 2:
-                    raise Unsupported("fewer than two fields")
-                p_block = g_block
-            else:
-                p_block = p_reader.take(g_block.n_sentences)
-                _check_blocks_aligned(g_block, p_block, g_col, p_col)
-            g_ids = vocab.ids(g_block, g_block.column_fields(g_col))
-            p_ids = vocab.ids(p_block, p_block.column_fields(p_col))
-            _conlleval_block(g_ids, p_ids, g_block, vocab, state)
-        if p_reader is not None and p_reader.take() is not None:
-            raise Unsupported("prediction has more sentences")
-    finally:
-        g_reader.close()
-        if p_reader is not None:
-            p_reader.close()
+    blocks = _BlockPairs(gold, pred, options, conlleval=True)
+    for g_block, p_block, g_col, p_col in blocks:
+        g_ids = vocab.ids(g_block, g_block.column_fields(g_col))
+        p_ids = vocab.ids(p_block, p_block.column_fields(p_col))
+        _conlleval_block(g_ids, p_ids, g_block, vocab, state)
     if not state.sentences:
         raise Unsupported("no sentences")
+    g_reader, p_reader = blocks.readers
     _conlleval_finish(state, g_reader.ends_with_boundary, vocab.type_names)
     return _conlleval_report(state, vocab, options, g_reader, p_reader)
 
