@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 from .counts import Counts
 from .errors import UsageError
@@ -269,19 +269,6 @@ def decoder(options):
     return decode
 
 
-def _gold_tokens(gold, pred, options) -> Iterator[list[str] | None]:
-    """Tokens of each gold sentence, in the order :func:`open_pairs` yields pairs."""
-    if not isinstance(gold, (str,)) and not hasattr(gold, "__fspath__"):
-        while True:
-            yield None
-    from .io.conll import ConllReader
-
-    reader = ConllReader(str(gold), delimiter=options.delimiter, comments=options.comments,
-                         encoding=options.encoding)
-    for sentence in reader:
-        yield sentence.column(0)
-
-
 def train_strings(path: str, options) -> set[str]:
     """Surface strings of the entities in a training file (tags in its last column)."""
     from .io.conll import ConllReader
@@ -323,16 +310,13 @@ def analyze(gold, pred=None, *, train=None, top: int = 10, mode: str = "lenient"
     if options.mode == "conlleval":
         raise UsageError("error analysis needs entity spans, which conlleval mode does not give",
                          hint="use --mode lenient (or strict with --scheme)")
-    if str(gold) == "-" or str(pred) == "-":
-        raise UsageError("error analysis reads files, not stdin", hint="save the input to a file first")
     seen = train_strings(train, options) if train is not None else None
     keep = set(options.types) if options.types is not None else None
     decode = decoder(options)
     source = open_pairs(gold, pred, options)
     report = ErrorReport(top=top, has_train=seen is not None)
-    tokens_of = _gold_tokens(gold, pred, options)
     for index, pair in enumerate(source.pairs, 1):
-        tokens = next(tokens_of)
+        tokens = pair.tokens
         g = decode(pair.gold, "gold", source.gold_name, pair.gold_lines)
         p = decode(pair.pred, "pred", source.pred_name, pair.pred_lines)
         if keep is not None:

@@ -37,12 +37,14 @@ PathLike = str | os.PathLike
 
 @dataclass(slots=True)
 class Pair:
-    """One sentence's gold and predicted tags, with where they came from."""
+    """One sentence's gold and predicted tags, with where they came from and, when the
+    input has them, its tokens (error analysis shows them)."""
 
     gold: Sequence[str]
     pred: Sequence[str]
     gold_lines: Sequence[int] | None = None
     pred_lines: Sequence[int] | None = None
+    tokens: Sequence[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -232,7 +234,7 @@ def _tagged_files(gold_path: str, pred_path: str, options: Options) -> PairSourc
         for g, p in _zip_tagged(gold, pred):
             index += 1
             check_tagged_aligned(g, p, index, gold.path, pred.path)
-            yield Pair(g.tags, p.tags, [g.line] * len(g.tags), [p.line] * len(p.tags))
+            yield Pair(g.tags, p.tags, [g.line] * len(g.tags), [p.line] * len(p.tags), g.tokens)
         source.warnings.extend(gold.warnings + pred.warnings)
 
     source.pairs = pairs()
@@ -317,6 +319,12 @@ def _tag(sentence: Sentence, column: int, name: str, i: int) -> list[str]:
         ) from None
 
 
+def _tokens(sentence: Sentence, tag_column: int) -> list[str] | None:
+    """Column 0, unless it is the tag column itself (a tags-only file has no tokens)."""
+    width = len(sentence.rows[0])
+    return sentence.column(0) if tag_column % width != 0 else None
+
+
 def _one_file(path: str, options: Options) -> PairSource:
     reader = _reader(path, options)
     gold_col = -2 if options.gold_column is None else options.gold_column
@@ -332,7 +340,7 @@ def _one_file(path: str, options: Options) -> PairSource:
                 )
             gold = _tag(sentence, gold_col, reader.name, i)
             pred = _tag(sentence, pred_col, reader.name, i)
-            yield Pair(gold, pred, sentence.lines, sentence.lines)
+            yield Pair(gold, pred, sentence.lines, sentence.lines, _tokens(sentence, gold_col))
 
     return PairSource(pairs(), reader.name, reader.name, (reader,))
 
@@ -355,7 +363,8 @@ def _two_files(gold_path: str, pred_path: str, options: Options) -> PairSource:
                 break
             index += 1
             _check_aligned(g, p, index, g_name, p_name, gold_col, pred_col)
-            yield Pair(_tag(g, gold_col, g_name, index), _tag(p, pred_col, p_name, index), g.lines, p.lines)
+            yield Pair(_tag(g, gold_col, g_name, index), _tag(p, pred_col, p_name, index), g.lines, p.lines,
+                       _tokens(g, gold_col))
         if g is not None or p is not None:
             longer, shorter = (g_name, p_name) if g is not None else (p_name, g_name)
             line = (g or p).lines[0]

@@ -157,7 +157,7 @@ def _mapped(pairs, gold_map: dict, pred_map: dict, suffix: bool) -> Iterator:
     for pair in pairs:
         gold = [map_tag(t, gold_map, suffix=suffix) for t in pair.gold] if gold_map else pair.gold
         pred = [map_tag(t, pred_map, suffix=suffix) for t in pair.pred] if pred_map else pair.pred
-        yield Pair(gold, pred, pair.gold_lines, pair.pred_lines)
+        yield Pair(gold, pred, pair.gold_lines, pair.pred_lines, pair.tokens)
 
 
 def _spacy_source(unit: Unit, options):

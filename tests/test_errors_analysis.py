@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -185,3 +186,12 @@ def test_errors_cli_missing_file_is_one_clear_line(cli, write):
 
 def test_errors_categories_are_complete():
     assert CATEGORIES == ("correct", "type", "boundary", "type+boundary", "missed", "spurious")
+
+
+def test_errors_reads_stdin_with_the_same_result_and_tokens(cli):
+    path = Path(__file__).resolve().parent.parent / "corpora" / "examples" / "news.conll"
+    from_file = cli("errors", path, "-f", "json")
+    from_stdin = cli("errors", "-", "-f", "json", input=path.read_text())
+    assert from_stdin.exit_code == 0
+    assert json.loads(from_stdin.stdout)["examples"] == json.loads(from_file.stdout)["examples"]
+    assert "[Munich]LOC" in json.dumps(json.loads(from_stdin.stdout)["examples"])
