@@ -186,9 +186,13 @@ def score_unit(unit: Unit) -> dict:
     The result holds the counts per type, corpus sizes, warnings (input files named by
     markers) and the per-sentence count cells that bootstrap intervals resample.
     """
-    from .evaluate import Options, open_pairs, score_pairs
+    from .evaluate import Options, evaluate, open_pairs, score_pairs
 
     options = Options.build(**unit.options)
+    plain = unit.kind == "predictions" and not (unit.gold_map or unit.pred_map or unit.analysis)
+    if plain:
+        # Files as they are: evaluate() itself, with its fast path.
+        return _unit_result(evaluate(unit.gold, unit.pred, **unit.options), unit)
     if unit.kind == "spacy":
         source = _spacy_source(unit, options)
     else:
@@ -201,7 +205,14 @@ def score_unit(unit: Unit) -> dict:
 
         errors = ErrorReport()
         source.pairs = _analysed(source.pairs, source, options, errors)
-    report = score_pairs(source, options)
+    result = _unit_result(score_pairs(source, options), unit)
+    if errors is not None:
+        result["analysis"] = _analysis_block(errors)
+    return result
+
+
+def _unit_result(report, unit: Unit) -> dict:
+    """A unit's report as the plain data the cache and the boards keep."""
     result = {
         "per_type": {t: [c.tp, c.fp, c.fn] for t, c in sorted(report.per_type.items())},
         "tokens": report.tokens,
@@ -214,8 +225,6 @@ def score_unit(unit: Unit) -> dict:
     if report.partial is not None:
         result["per_type"] = {t: [c.tp, c.fp, c.fn] for t, c in sorted(report.exact_per_type.items())}
         result["match"] = _match_block(report)
-    if errors is not None:
-        result["analysis"] = _analysis_block(errors)
     return result
 
 
@@ -454,7 +463,8 @@ def add_statistics(results: dict, unit_results: list[dict], stats) -> None:
         means = {e["system"]: sum(run_scores(r)[primary] for r in e["runs"]) / len(e["runs"]) for e in entries}
         top = min(means, key=lambda sid: (-means[sid], sid))
         others = [e for e in entries if e["system"] != top]
-        tests = [stats.paired_test(median_run[top], median_run[e["system"]], test="ar", **options) for e in others]
+        tests = [stats.paired_test(median_run[top], median_run[e["system"]], test="ar", interval=False, **options)
+                 for e in others]
         adjusted = stats.holm([float(t.p_value) for t in tests])
         for e in entries:
             if e["system"] == top:

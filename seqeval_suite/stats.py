@@ -12,6 +12,7 @@ nothing depends on process count.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 METRICS = ("micro_f1", "micro_precision", "micro_recall", "macro_f1")
 TESTS = ("ar", "bootstrap")
@@ -165,14 +166,44 @@ def _weight_chunks(rng, n: int, resamples: int):
         done += size
 
 
-def _resampled_metrics(rng, matrices, resamples: int, metric: str):
-    """Metric of each matrix under the same B bootstrap resamples: array ``(len(matrices), B)``."""
+@lru_cache(maxsize=4)
+def _seeded_weights(seed: int, n: int, resamples: int):
+    """The weight chunks a fresh ``default_rng(seed)`` draws, and its state afterwards.
+
+    A board asks for intervals of every system on a corpus with the same seed, size
+    and B; drawing the weights once per corpus instead of once per system changes no
+    number (the generator continues from the very same state).
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    chunks = tuple(_weight_chunks(rng, n, resamples))
+    for chunk in chunks:
+        chunk.flags.writeable = False
+    return chunks, rng.bit_generator.state
+
+
+def _fresh_rng_weights(seed: int, n: int, resamples: int):
+    """``(rng, weight chunks)`` as if ``default_rng(seed)`` had just drawn the chunks."""
+    import numpy as np
+
+    chunks, state = _seeded_weights(seed, n, resamples)
+    rng = np.random.default_rng(seed)
+    rng.bit_generator.state = state
+    return rng, chunks
+
+
+def _resampled_metrics(rng, matrices, resamples: int, metric: str, weights=None):
+    """Metric of each matrix under the same B bootstrap resamples: array ``(len(matrices), B)``.
+
+    ``weights``: the weight chunks to use instead of drawing them from ``rng``.
+    """
     import numpy as np
 
     n, n_types = matrices[0].shape[:2]
     flats = [m.reshape(n, n_types * 3).astype(float) for m in matrices]
     out = [[] for _ in matrices]
-    for weights in _weight_chunks(rng, n, resamples):
+    for weights in (weights if weights is not None else _weight_chunks(rng, n, resamples)):
         for k, flat in enumerate(flats):
             totals = (weights @ flat).reshape(-1, n_types, 3)
             out[k].append(metric_of_totals(totals, metric))
@@ -220,7 +251,8 @@ def bootstrap_ci(matrix, *, metric: str = "micro_f1", resamples: int = 1000, lev
     _check(metric, resamples, level)
     matrix = collapse_units(matrix, units)
     point = point_metric(matrix, metric)
-    values = _resampled_metrics(np.random.default_rng(seed), [matrix], resamples, metric)[0]
+    rng, weights = _fresh_rng_weights(seed, matrix.shape[0], resamples)
+    values = _resampled_metrics(rng, [matrix], resamples, metric, weights)[0]
     low, high = _percentiles(values, level)
     unit = "document" if units is not None else "sentence"
     return Interval(point, low, high, level, resamples, f"percentile bootstrap over {unit}s")
@@ -251,9 +283,9 @@ def runs_ci(matrices, *, metric: str = "micro_f1", resamples: int = 1000, level:
         raise ValueError("runs_ci needs at least one run")
     if len({m.shape for m in matrices}) != 1:
         raise ValueError("all runs must have the same (sentences, types, 3) shape")
-    rng = np.random.default_rng(seed)
+    rng, weights = _fresh_rng_weights(seed, matrices[0].shape[0], resamples)
     point = float(np.mean([point_metric(m, metric) for m in matrices]))
-    values = _resampled_metrics(rng, matrices, resamples, metric)  # (runs, B)
+    values = _resampled_metrics(rng, matrices, resamples, metric, weights)  # (runs, B)
     chosen = rng.integers(0, len(matrices), size=resamples)
     low, high = _percentiles(values[chosen, np.arange(resamples)], level)
     unit = "document" if units is not None else "sentence"
@@ -264,7 +296,7 @@ def runs_ci(matrices, *, metric: str = "micro_f1", resamples: int = 1000, level:
 
 
 def paired_test(matrix_a, matrix_b, *, test: str = "ar", resamples: int | None = None, seed: int = 0,
-                metric: str = "micro_f1", level: float = 0.95, units=None) -> PairedResult:
+                metric: str = "micro_f1", level: float = 0.95, units=None, interval: bool = True) -> PairedResult:
     """Paired significance test of system A against system B (SPEC §7).
 
     ``ar`` (approximate randomization): swap each sentence's count vectors between the
@@ -272,7 +304,10 @@ def paired_test(matrix_a, matrix_b, *, test: str = "ar", resamples: int | None =
     identical systems give p = 1. ``bootstrap`` (paired bootstrap, Berg-Kirkpatrick et
     al. 2012): with Δ oriented so the better system comes first,
     p = (1 + #{δ_i ≥ 2Δ}) / (B + 1), and p = 1 when Δ = 0. Either way the CI of the
-    difference is a paired percentile bootstrap (1000 resamples for ``ar``).
+    difference is a paired percentile bootstrap (1000 resamples for ``ar``);
+    ``interval=False`` skips that bootstrap under ``ar`` (``ci_low``/``ci_high`` are
+    then NaN) and changes nothing else, since the test and the CI draw from
+    independent streams.
 
     The matrices must share the sentence order and the type columns.
 
@@ -314,9 +349,10 @@ def paired_test(matrix_a, matrix_b, *, test: str = "ar", resamples: int | None =
         shuffled = approximate_randomization_deltas(a, b, resamples, test_rng, metric)
         hits = int(np.count_nonzero(np.abs(shuffled) >= abs(delta) - TOLERANCE))
         p = 1.0 if tied else (1 + hits) / (resamples + 1)
-        both = _resampled_metrics(ci_rng, [a, b], DEFAULT_RESAMPLES["bootstrap"], metric)
-        deltas = both[0] - both[1]
-    low, high = _percentiles(deltas, level)
+        if interval:
+            both = _resampled_metrics(ci_rng, [a, b], DEFAULT_RESAMPLES["bootstrap"], metric)
+            deltas = both[0] - both[1]
+    low, high = _percentiles(deltas, level) if deltas is not None else (float("nan"), float("nan"))
     return PairedResult(p_value=float(p), delta=float(delta), better=better, ci_low=low, ci_high=high,
                         level=level, test=test, resamples=resamples, metric=metric,
                         score_a=score_a, score_b=score_b)

@@ -30,8 +30,9 @@ def fake_stats(monkeypatch):
         return types.SimpleNamespace(low=min(points) - 0.05, high=max(points) + 0.05,
                                      point=sum(points) / len(points), method="fake")
 
-    def paired_test(a, b, *, test="ar", resamples=1000, seed=0, metric="micro_f1"):
+    def paired_test(a, b, *, test="ar", resamples=1000, seed=0, metric="micro_f1", interval=True):
         calls["test"].append((test, resamples, seed))
+        assert interval is False  # the board stores no interval of the difference
         assert a.shape == b.shape and a.dtype == np.int64
         delta = micro_f1(a) - micro_f1(b)
         # large gaps are "significant", small ones are not

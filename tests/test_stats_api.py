@@ -142,3 +142,35 @@ def test_significance_marks():
     assert set(marks) == {"twin", "weak"}
     assert marks["twin"] == (1.0, 1.0, False)
     assert marks["weak"][2] is True and marks["weak"][1] >= marks["weak"][0]
+
+
+def test_stats_cached_weights_give_the_same_numbers_as_fresh_draws():
+    import numpy as np
+
+    from seqeval_suite import stats
+
+    rng = np.random.default_rng(5)
+    m = rng.integers(0, 3, size=(300, 2, 3))
+    first = stats.runs_ci([m, m[::-1]], resamples=300, seed=9)
+    stats._seeded_weights.cache_clear()
+    again = stats.runs_ci([m, m[::-1]], resamples=300, seed=9)
+    assert (first.low, first.high) == (again.low, again.high)
+    # the cached path draws exactly what a fresh generator would
+    values = stats._resampled_metrics(np.random.default_rng(9), [m], 300, "micro_f1")[0]
+    low, high = stats._percentiles(values, 0.95)
+    assert (low, high) == (stats.bootstrap_ci(m, resamples=300, seed=9).low,
+                           stats.bootstrap_ci(m, resamples=300, seed=9).high)
+
+
+def test_stats_paired_ar_without_interval_keeps_p_and_delta():
+    import math
+
+    import numpy as np
+
+    from seqeval_suite.stats import paired_test
+
+    rng = np.random.default_rng(2)
+    a, b = rng.integers(0, 3, size=(200, 2, 3)), rng.integers(0, 3, size=(200, 2, 3))
+    full, bare = paired_test(a, b, resamples=500), paired_test(a, b, resamples=500, interval=False)
+    assert (full.p_value, full.delta) == (bare.p_value, bare.delta)
+    assert math.isnan(bare.ci_low) and not math.isnan(full.ci_low)
