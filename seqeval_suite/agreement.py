@@ -2,11 +2,14 @@
 plus chance-corrected token-level agreement.
 
 ``agree()`` is the Python API behind ``seqeval-suite agree``. It reads every
-annotator's tags once, then scores each pair of annotators through
-:func:`seqeval_suite.evaluate.score_pairs` on the sentences both labelled, so a pair's
-numbers are exactly those ``evaluate`` gives for the same two files. Cohen's kappa,
-Fleiss' kappa and Krippendorff's alpha (:mod:`seqeval_suite.kappa`) work on interned
-integer label ids held in numpy arrays.
+annotator's tags once (plain CoNLL files with the evaluator's block reader, as integer
+tag ids), decodes each annotator's spans once (:class:`_PairScorer`), then scores each
+pair of annotators on the sentences both labelled by matching those spans. A pair's
+report is exactly what :func:`seqeval_suite.evaluate.score_pairs` gives on the same
+sentences (``tests/test_agree_speed_equivalence.py``); conlleval mode, whose chunks run
+across sentences, and strict-mode input the evaluator refuses still go through
+``score_pairs`` pair by pair. Cohen's kappa, Fleiss' kappa and Krippendorff's alpha
+(:mod:`seqeval_suite.kappa`) work on the same integer ids held in numpy arrays.
 
 Annotators' files may be CoNLL, JSON Lines, a Label Studio export or a spaCy DocBin
 (any format :func:`seqeval_suite.io.formats.read_tagged` reads), chosen with
@@ -18,13 +21,15 @@ from __future__ import annotations
 
 import os
 from array import array
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 from typing import Iterator, Mapping, NamedTuple, Sequence
 
 from .errors import DataError, UsageError
-from .evaluate import Options, Pair, PairSource, score_pairs
+from .counts import Counts
+from .evaluate import Options, Pair, PairSource, _describe_scheme, _invalid_warning, score_pairs
 from .io.conll import ConllReader, Sentence, display_name
 from .io.formats import detect_format
 from .kappa import Statistic, cohen_kappa, fleiss_kappa, krippendorff_alpha
@@ -53,16 +58,20 @@ class Annotation:
         partial, partial_line: sentences only partly marked missing (left out), and
             the line of the first such cell.
         reader: the reader the tags came from (documents are counted there).
+        ids: every token's tag as an index into :attr:`Corpus.tag_names` (a numpy
+            array, filled by :func:`_encode`); the block reader fills only these and
+            leaves ``tags`` None until :meth:`Corpus.tags_of` asks for them.
     """
 
     name: str
     source: str
-    tags: list[str] = field(default_factory=list)
+    tags: list[str] | None = field(default_factory=list)
     lines: array = field(default_factory=lambda: array("i"))
     labelled: bytearray = field(default_factory=bytearray)
     partial: int = 0
     partial_line: int | None = None
-    reader: ConllReader | None = None
+    reader: object | None = None
+    ids: object | None = None
 
 
 @dataclass
@@ -73,6 +82,16 @@ class Corpus:
     offsets: array = field(default_factory=lambda: array("q", [0]))
     tokens: list[str] | None = None
     warnings: list[str] = field(default_factory=list)
+    #: The distinct tags of all annotators; ``Annotation.ids`` index it (see :func:`_encode`).
+    tag_names: list[str] | None = None
+
+    def tags_of(self, k: int) -> list[str]:
+        """Annotator k's tags as strings (made from the integer ids when only those were read)."""
+        annotation = self.annotations[k]
+        if annotation.tags is None:
+            names = self.tag_names
+            annotation.tags = [names[i] for i in annotation.ids.tolist()]
+        return annotation.tags
 
     @property
     def sentences(self) -> int:
@@ -184,6 +203,101 @@ def _read_files(paths: Sequence[str], names: Sequence[str], tag_column: int, opt
         listed = ", ".join(f"{name} has {n}" for name, n in documents.items())
         corpus.warnings.append(f"-DOCSTART- lines differ: {listed}; documents are taken from each pair's reference")
     return corpus
+
+
+def _fast_readable(paths: Sequence[str], options: Options, keep_tokens: bool) -> bool:
+    """Whether the block reader can read these CoNLL files exactly (as ``evaluate``'s fast path)."""
+    return (
+        options.mode != "conlleval" and options.delimiter is None and not options.comments
+        and options.encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+        and not keep_tokens and all(p != "-" for p in paths)
+        and not os.environ.get("SEQEVAL_SUITE_NO_FAST_PATH")
+    )
+
+
+def _read_files_fast(paths: Sequence[str], names: Sequence[str], tag_column: int, options: Options,
+                     missing: frozenset[str], keep_tokens: bool) -> Corpus | None:
+    """:func:`_read_files` with the block reader: tags become integer ids, no per-token objects.
+
+    Returns None for anything the block reader does not reproduce exactly, and for every
+    input problem (files that differ, a missing column, unreadable files):
+    :func:`_read_files` then reads the files, or raises the precise error.
+    """
+    if not _fast_readable(paths, options, keep_tokens):
+        return None
+    from .io.conll import BlockReader, Unsupported
+
+    readers: list = []
+    try:
+        for path in paths:
+            readers.append(BlockReader(path))
+        return _read_blocks(readers, names, tag_column, missing)
+    except (Unsupported, DataError, OSError, EOFError):
+        return None
+    finally:
+        for reader in readers:
+            reader.close()
+
+
+def _read_blocks(readers, names: Sequence[str], tag_column: int, missing: frozenset[str]) -> Corpus:
+    """Read aligned blocks of sentences from every reader into a :class:`Corpus` of tag ids.
+
+    Raises:
+        Unsupported: the files differ in sentences, lengths or tokens, or lack the column.
+    """
+    import numpy as np
+
+    from .fastpath import _check_blocks_aligned, _TagVocabulary
+    from .io.conll import Unsupported
+
+    vocab = _TagVocabulary(False, "auto", False)  # only interns tags: lenient parsing never refuses one
+    ids: list[list] = [[] for _ in readers]
+    lines: list[list] = [[] for _ in readers]
+    firsts, tokens = [], 0
+    while True:
+        first_block = readers[0].take()
+        if first_block is None:
+            break
+        blocks = [first_block] + [r.take(first_block.n_sentences) for r in readers[1:]]
+        for k, block in enumerate(blocks):
+            if k:
+                _check_blocks_aligned(first_block, block, tag_column, tag_column)
+            ids[k].append(vocab.ids(block, block.column_fields(tag_column)))
+            lines[k].append(block.token_line)
+        firsts.append(first_block.sentence_first + tokens)
+        tokens += first_block.n_tokens
+    if tokens == 0 or any(r.take() is not None for r in readers[1:]):
+        raise Unsupported("no sentences, or files of different lengths")
+    starts = np.concatenate(firsts)
+    corpus = Corpus([Annotation(n, r.path, tags=None, reader=r) for n, r in zip(names, readers)])
+    corpus.offsets = array("q", np.append(starts, tokens).astype(np.int64).tobytes())
+    corpus.tag_names = list(vocab.names)
+    is_missing = np.array([name in missing for name in vocab.names], dtype=bool)
+    for k, annotation in enumerate(corpus.annotations):
+        annotation.ids = np.concatenate(ids[k]).astype(np.int32)
+        annotation.lines = array("i", np.concatenate(lines[k]).astype(np.int32).tobytes())
+        _coverage(annotation, is_missing[annotation.ids], starts, tokens)
+    documents = {display_name(r.path): r.documents for r in readers}
+    if len(set(documents.values())) > 1:
+        listed = ", ".join(f"{name} has {n}" for name, n in documents.items())
+        corpus.warnings.append(f"-DOCSTART- lines differ: {listed}; documents are taken from each pair's reference")
+    return corpus
+
+
+def _coverage(annotation: Annotation, missing_cell, starts, tokens: int) -> None:
+    """Set ``labelled``, ``partial`` and ``partial_line`` from per-token missing flags, as
+    :class:`_Collector` does sentence by sentence."""
+    import numpy as np
+
+    lengths = np.diff(np.append(starts, tokens))
+    missing_count = np.add.reduceat(missing_cell.astype(np.int64), starts)
+    annotation.labelled = bytearray((missing_count == 0).astype(np.uint8).tobytes())
+    partial = np.flatnonzero((missing_count > 0) & (missing_count < lengths))
+    annotation.partial = int(len(partial))
+    if len(partial):
+        s = int(partial[0])
+        k = int(starts[s]) + int(np.argmax(missing_cell[starts[s]:starts[s] + lengths[s]]))
+        annotation.partial_line = annotation.lines[k]
 
 
 def _raise_uneven(readers, sentences, index: int) -> None:
@@ -622,10 +736,11 @@ def agree(
                 "were left out as not labelled"
             )
     labels, outside = _label_matrix(corpus, kappa_on, options)
+    scorer = _PairScorer.build(corpus, options)
     for i, j in combinations(range(len(names_)), 2):
         if gold is not None and names_[j] == gold:
             i, j = j, i
-        report.pairs.append(_score_pair(corpus, i, j, options, labels, outside, report.warnings))
+        report.pairs.append(_score_pair(corpus, i, j, options, labels, outside, report.warnings, scorer))
     _chance_corrected(report, corpus, labels)
     if disagreements:
         report.disagreements = find_disagreements(corpus, options)
@@ -674,7 +789,8 @@ def read_corpus(annotations, *, columns=None, names=None, tag_column: int = -1, 
         resolved = _resolve_names([Path(p).name.split(".")[0] if p != "-" else "stdin" for p in paths], names)
         _check_names(resolved)
         if all(f == "conll" for f in formats):
-            return _read_files(paths, resolved, tag_column, options, missing, keep_tokens)
+            fast = _read_files_fast(paths, resolved, tag_column, options, missing, keep_tokens)
+            return fast if fast is not None else _read_files(paths, resolved, tag_column, options, missing, keep_tokens)
         return _read_formats(paths, formats, resolved, tag_column, options, missing, keep_tokens, labels, alignment)
     if columns is not None:
         raise UsageError("columns apply to a file", hint="pass one path with columns")
@@ -694,30 +810,23 @@ def _sentence_mask(corpus: Corpus, i: int, j: int):
     return (a & b).astype(bool)
 
 
-def _score_pair(corpus: Corpus, i: int, j: int, options: Options, labels, outside, warnings: list[str]) -> PairResult:
-    """Score annotator j against annotator i through the core evaluator."""
+def _score_pair(corpus: Corpus, i: int, j: int, options: Options, labels, outside, warnings: list[str],
+                scorer: "_PairScorer | None" = None) -> PairResult:
+    """Score annotator j against annotator i: with ``scorer`` from spans decoded once per
+    annotator, else through the core evaluator (the two give identical reports)."""
     import numpy as np
 
     ref, other = corpus.annotations[i], corpus.annotations[j]
-    shared = np.flatnonzero(_sentence_mask(corpus, i, j))
-    offsets = corpus.offsets
+    mask = _sentence_mask(corpus, i, j)
+    shared = np.flatnonzero(mask)
     both = (labels[i] >= 0) & (labels[j] >= 0)
     tokens = int(np.count_nonzero(both))
     report = None
     if len(shared):
-        def pairs() -> Iterator[Pair]:
-            r_tags, o_tags, r_lines, o_lines = ref.tags, other.tags, ref.lines, other.lines
-            with_lines = len(r_lines) > 0
-            for s in shared.tolist():
-                a, b = offsets[s], offsets[s + 1]
-                if with_lines:
-                    yield Pair(r_tags[a:b], o_tags[a:b], r_lines[a:b], o_lines[a:b])
-                else:
-                    yield Pair(r_tags[a:b], o_tags[a:b])
-
-        readers = (ref.reader,) if ref.reader is not None else ()
-        source = PairSource(pairs(), ref.source, other.source, readers)
-        report = score_pairs(source, options)
+        if scorer is not None:
+            report = scorer.score(i, j, mask, both, tokens)
+        else:
+            report = _score_pair_streaming(corpus, i, j, shared, options)
         for message in report.warnings:
             if message not in warnings:
                 warnings.append(message)
@@ -729,6 +838,267 @@ def _score_pair(corpus: Corpus, i: int, j: int, options: Options, labels, outsid
     return PairResult(ref.name, other.name, int(len(shared)), tokens, report, kappa, kappa_entity)
 
 
+def _score_pair_streaming(corpus: Corpus, i: int, j: int, shared, options: Options) -> Report:
+    """One pair through :func:`~seqeval_suite.evaluate.score_pairs`, sentence by sentence
+    (conlleval mode, and strict-mode input that the evaluator refuses)."""
+    ref, other = corpus.annotations[i], corpus.annotations[j]
+    offsets = corpus.offsets
+    r_tags, o_tags = corpus.tags_of(i), corpus.tags_of(j)
+
+    def pairs() -> Iterator[Pair]:
+        r_lines, o_lines = ref.lines, other.lines
+        with_lines = len(r_lines) > 0
+        for s in shared.tolist():
+            a, b = offsets[s], offsets[s + 1]
+            if with_lines:
+                yield Pair(r_tags[a:b], o_tags[a:b], r_lines[a:b], o_lines[a:b])
+            else:
+                yield Pair(r_tags[a:b], o_tags[a:b])
+
+    readers = (ref.reader,) if ref.reader is not None else ()
+    return score_pairs(PairSource(pairs(), ref.source, other.source, readers), options)
+
+
+class _Decoded(NamedTuple):
+    """One annotator's tags decoded once, for every pair the annotator is in."""
+
+    begin: object      # spans (numpy): first token (corpus position), end exclusive, type id,
+    end: object        # in token order, already limited to ``types``
+    kind: object
+    sentence: object   # the corpus sentence of each span
+    invalid: object    # positions of invalid tags (lenient mode)
+    transitions: object  # per token: (previous prefix, prefix, same type) code (lenient mode)
+    last_prefix: object  # per sentence: the prefix of its last token (lenient mode)
+    dropped: object    # per sentence: ill-formed runs no entity covers (strict mode)
+
+
+class _PairScorer:
+    """Scores pairs of annotators from spans each annotator's tags were decoded into once.
+
+    Every report equals what :func:`~seqeval_suite.evaluate.score_pairs` gives on the
+    pair's shared sentences (``tests/test_agree_speed_equivalence.py`` holds it to that):
+    spans come from the evaluator's vectorised decoders, matching is exact on
+    ``(start, end, type)``, per-sentence cells are numbered over the shared sentences,
+    and scheme detection, ill-formed and invalid-tag counts are summed over them only.
+    """
+
+    def __init__(self, corpus: Corpus, options: Options) -> None:
+        import numpy as np
+
+        self.corpus, self.options = corpus, options
+        self.strict = options.mode == "strict"
+        starts = np.frombuffer(corpus.offsets, dtype=np.int64)
+        self.starts, n = starts[:-1], int(starts[-1])
+        self.first = np.zeros(n, dtype=bool)
+        self.first[self.starts] = True
+        self.last = np.roll(self.first, -1)
+        self.sentence_of = np.cumsum(self.first) - 1
+        self.longest = int(np.diff(starts).max())
+        self._tag_properties(corpus.tag_names)
+        self.keep = (np.array([t in options.types for t in self.type_names], dtype=bool)
+                     if options.types is not None else None)
+        self.decoded: dict[int, _Decoded] = {}
+
+    @classmethod
+    def build(cls, corpus: Corpus, options: Options) -> "_PairScorer | None":
+        """A scorer, or None where pairs must go through the core evaluator: conlleval
+        mode (its chunks run across sentences), partial matching, a corpus too large
+        for integer span keys, and strict-mode tags the evaluator refuses (it names them)."""
+        if options.mode == "conlleval" or options.match != "strict":
+            return None
+        scorer = cls(corpus, options)
+        if (scorer.first.size + 1) * (scorer.longest + 1) * (len(scorer.type_names) + 1) >= 1 << 62:
+            return None
+        if scorer.strict and scorer.refused_in_labelled():
+            return None
+        return scorer
+
+    def _tag_properties(self, names: list[str]) -> None:
+        """Per tag id: prefix code, type id, invalid (lenient) and refused (strict) flags."""
+        import numpy as np
+
+        from .schemes import PREFIX_CODE, SCHEME_PREFIXES
+
+        table = TagTable(suffix=self.options.suffix, lenient=not self.strict)
+        allowed = SCHEME_PREFIXES.get(self.options.scheme, frozenset())
+        self.type_names, index = [""], {"": 0}
+        prefix, type_id, invalid, refused = [], [], [], []
+        for tag in names:
+            parsed = table.parse(tag)
+            bad = parsed is None or (self.strict and parsed[0] != "O" and parsed[0] not in allowed)
+            invalid.append(parsed is None)
+            refused.append(bad and self.strict)
+            if bad or parsed[0] == "O":
+                prefix.append(0)
+                type_id.append(0)
+                continue
+            name = strict_type(parsed[1]) if self.strict else parsed[1]
+            if name not in index:
+                index[name] = len(self.type_names)
+                self.type_names.append(name)
+            prefix.append(PREFIX_CODE[parsed[0]])
+            type_id.append(index[name])
+        self.prefix_of = np.array(prefix, dtype=np.int64)
+        self.type_of = np.array(type_id, dtype=np.int64)
+        self.invalid_of = np.array(invalid, dtype=bool)
+        self.refused_of = np.array(refused, dtype=bool)
+
+    def refused_in_labelled(self) -> bool:
+        """Whether a labelled sentence holds a tag strict mode refuses."""
+        if not self.refused_of.any():
+            return False
+        for a in self.corpus.annotations:
+            refused = self.refused_of[a.ids]
+            if refused.any() and (refused & _token_sentence_mask(self.corpus, a.labelled)).any():
+                return True
+        return False
+
+    def _decode(self, k: int) -> _Decoded:
+        """Annotator k's spans and per-token facts (cached)."""
+        import numpy as np
+
+        from .schemes import lenient_spans_np, strict_spans_np
+
+        found = self.decoded.get(k)
+        if found is not None:
+            return found
+        ids = self.corpus.annotations[k].ids
+        prefix, type_ = self.prefix_of[ids], self.type_of[ids]
+        first, last = self.first, self.last
+        invalid = transitions = last_prefix = dropped = None
+        if self.strict:
+            begin, end, kind = strict_spans_np(prefix, type_, first, last, self.options.scheme)
+            dropped = self._dropped_runs(prefix, begin, end)
+        else:
+            begin, end, kind = lenient_spans_np(prefix, type_, first, last)
+            invalid = np.flatnonzero(self.invalid_of[ids])
+            prev_p, prev_t = np.roll(prefix, 1), np.roll(type_, 1)
+            prev_p[first] = 0
+            prev_t[first] = -1  # nothing equals the type before a sentence's start...
+            same = (prev_t == type_) | (first & (prefix == 0))  # ...except O's empty type
+            transitions = ((prev_p * 5 + prefix) * 2 + same).astype(np.int8)
+            last_prefix = prefix[last]
+        if self.keep is not None:
+            wanted = self.keep[kind]
+            begin, end, kind = begin[wanted], end[wanted], kind[wanted]
+        found = self.decoded[k] = _Decoded(begin, end, kind, self.sentence_of[begin], invalid,
+                                           transitions, last_prefix, dropped)
+        return found
+
+    def _dropped_runs(self, prefix, begin, end):
+        """Per sentence, maximal non-O runs that no span covers (``uncovered_runs``)."""
+        import numpy as np
+
+        cover = np.zeros(len(prefix) + 1, dtype=np.int64)
+        np.add.at(cover, begin, 1)
+        np.add.at(cover, end, -1)
+        loose = (prefix != 0) & (np.cumsum(cover[:-1]) == 0)
+        before = np.roll(loose, 1)
+        before[self.first] = False
+        runs = np.flatnonzero(loose & ~before)
+        return np.bincount(self.sentence_of[runs], minlength=len(self.starts))
+
+    def score(self, i: int, j: int, mask, both, tokens: int) -> Report:
+        """The report of annotator j against annotator i on the sentences ``mask`` marks
+        (``both``: their tokens, ``tokens`` of them)."""
+        import numpy as np
+
+        options = self.options
+        ref, other = self.corpus.annotations[i], self.corpus.annotations[j]
+        everything = bool(mask.all())
+        report = Report(per_type={}, mode=options.mode, scheme_setting=options.scheme, suffix=options.suffix,
+                        types=options.types)
+        gold, pred = self._decode(i), self._decode(j)
+        self._match(gold, pred, mask, everything, report)
+        same = ref.ids == other.ids
+        report.tokens, report.sentences = tokens, int(np.count_nonzero(mask))
+        report.correct_tags = int(np.count_nonzero(same if everything else same & both))
+        names = {"gold": ref.source, "pred": other.source}
+        if self.strict:
+            dropped = {side: int(d.dropped.sum() if everything else d.dropped[mask].sum())
+                       for side, d in (("gold", gold), ("pred", pred))}
+            report.scheme, report.scheme_note = options.scheme, "named"
+            report.ill_formed, report.ill_formed_kind = dropped, "dropped_runs"
+            for side, n in dropped.items():
+                if n:
+                    report.warnings.append(f"{names[side]}: {n} ill-formed {options.scheme} "
+                                           f"run{'s' if n != 1 else ''} yielded no entity (strict mode)")
+        else:
+            transitions = {side: self._transitions(d, mask, both, everything)
+                           for side, d in (("gold", gold), ("pred", pred))}
+            _describe_scheme(report, transitions, options.scheme)
+            invalid = {}
+            for side, d, a in (("gold", gold, ref), ("pred", pred, other)):
+                found, line = self._invalid(d, a, both, everything)
+                invalid[side] = sum(found.values())
+                if found:
+                    report.warnings.append(_invalid_warning(names[side], found, line))
+            report.invalid_tags = invalid
+        readers = (ref.reader,) if ref.reader is not None else ()
+        report.documents = max(readers[0].documents if readers else 0, 1)
+        return report
+
+    def _match(self, gold: _Decoded, pred: _Decoded, mask, everything: bool, report: Report) -> None:
+        """Exact span-and-type matching; per-type totals and per-sentence cells, the
+        sentences numbered as the pair's own (0 = the first shared sentence)."""
+        import numpy as np
+
+        n_types = len(self.type_names)
+        width = self.longest + 1
+        spans = []
+        for d in (gold, pred):
+            keep = slice(None) if everything else mask[d.sentence]
+            begin, end, kind, sentence = d.begin[keep], d.end[keep], d.kind[keep], d.sentence[keep]
+            spans.append(((begin * width + (end - begin)) * n_types + kind, kind, sentence))
+        (g_key, g_kind, g_sent), (p_key, p_kind, p_sent) = spans
+        g_hit = np.isin(g_key, p_key, assume_unique=True)
+        p_hit = np.isin(p_key, g_key, assume_unique=True)
+        tp = np.bincount(g_kind[g_hit], minlength=n_types)
+        fn = np.bincount(g_kind[~g_hit], minlength=n_types)
+        fp = np.bincount(p_kind[~p_hit], minlength=n_types)
+        report.per_type = {self.type_names[t]: Counts(int(tp[t]), int(fp[t]), int(fn[t]))
+                           for t in np.flatnonzero(tp + fn + fp).tolist()}
+        number = np.arange(len(mask)) if everything else np.cumsum(mask) - 1
+        cell = np.concatenate((number[g_sent] * n_types + g_kind, number[p_sent] * n_types + p_kind))
+        if not len(cell):
+            return
+        unique, inverse = np.unique(cell, return_inverse=True)
+        g_cell, p_cell = inverse[: len(g_key)], inverse[len(g_key):]
+        size = len(unique)
+        report.sentence_counts.add_many(
+            unique // n_types, unique % n_types, np.bincount(g_cell[g_hit], minlength=size),
+            np.bincount(p_cell[~p_hit], minlength=size), np.bincount(g_cell[~g_hit], minlength=size),
+            self.type_names)
+
+    def _transitions(self, d: _Decoded, mask, both, everything: bool) -> Counter:
+        """The prefix-transition histogram of one side over the shared sentences."""
+        import numpy as np
+
+        codes = np.bincount(d.transitions if everything else d.transitions[both], minlength=50)
+        ends = np.bincount(d.last_prefix if everything else d.last_prefix[mask], minlength=5)
+        letters = "OBIES"
+        out: Counter = Counter()
+        for code in np.flatnonzero(codes).tolist():
+            pair, same = divmod(code, 2)
+            out[(letters[pair // 5], letters[pair % 5], bool(same))] += int(codes[code])
+        for code in np.flatnonzero(ends).tolist():
+            out[(letters[code], "O", False)] += int(ends[code])
+        return out
+
+    def _invalid(self, d: _Decoded, annotation: Annotation, both, everything: bool):
+        """Invalid tags of one side over the shared sentences, and the first one's line."""
+        import numpy as np
+
+        at = d.invalid if everything or not len(d.invalid) else d.invalid[both[d.invalid]]
+        if not len(at):
+            return Counter(), None
+        counts = np.bincount(annotation.ids[at])
+        names = self.corpus.tag_names
+        found = Counter({names[t]: int(counts[t]) for t in np.flatnonzero(counts).tolist()})
+        line = annotation.lines[int(at[0])] if len(annotation.lines) else None
+        return found, line
+
+
 def _token_sentence_mask(corpus: Corpus, labelled: bytearray):
     import numpy as np
 
@@ -736,28 +1106,41 @@ def _token_sentence_mask(corpus: Corpus, labelled: bytearray):
     return np.repeat(np.frombuffer(labelled, dtype=np.uint8).astype(bool), lengths)
 
 
+def _encode(corpus: Corpus) -> None:
+    """Give every annotation integer tag ids over one vocabulary (``corpus.tag_names``);
+    a corpus the block reader read has them already."""
+    import numpy as np
+
+    if corpus.tag_names is not None:
+        return
+    names = sorted({t for a in corpus.annotations for t in set(a.tags)})
+    index = {t: k for k, t in enumerate(names)}
+    for a in corpus.annotations:
+        a.ids = np.fromiter(map(index.__getitem__, a.tags), dtype=np.int32, count=len(a.tags))
+    corpus.tag_names = names
+
+
 def _label_matrix(corpus: Corpus, kappa_on: str, options: Options):
     """Label ids, shape (annotators, tokens), -1 where a sentence was not labelled; and
     a same-shaped boolean matrix, True where the tag is ``O``."""
     import numpy as np
 
-    distinct = sorted({t for a in corpus.annotations for t in set(a.tags)})
+    _encode(corpus)
+    names = corpus.tag_names
     if kappa_on == "types":
         table = TagTable(suffix=options.suffix, lenient=True)
         # The alphabet is the entity type; O stays O, an invalid tag stays itself.
-        label_of = {t: (t if (p := table.parse(t)) is None else ("O" if p[0] == "O" else p[1])) for t in distinct}
+        label_of = {t: (t if (p := table.parse(t)) is None else ("O" if p[0] == "O" else p[1])) for t in names}
     else:
-        label_of = {t: t for t in distinct}
+        label_of = {t: t for t in names}
     alphabet = {label: k for k, label in enumerate(sorted(set(label_of.values())))}
-    tag_id = {t: k for k, t in enumerate(distinct)}
-    to_label = np.array([alphabet[label_of[t]] for t in distinct], dtype=np.int64)
-    outside_id = tag_id.get("O", -1)
+    to_label = np.array([alphabet[label_of[t]] for t in names], dtype=np.int64)
+    outside_id = names.index("O") if "O" in names else -1
     labels = np.empty((len(corpus.annotations), corpus.size), dtype=np.int64)
     outside = np.empty(labels.shape, dtype=bool)
     for row, a in enumerate(corpus.annotations):
-        ids = np.fromiter(map(tag_id.__getitem__, a.tags), dtype=np.int64, count=len(a.tags))
-        outside[row] = ids == outside_id
-        labels[row] = to_label[ids] if len(ids) else ids
+        outside[row] = a.ids == outside_id
+        labels[row] = to_label[a.ids] if len(a.ids) else a.ids
         labels[row][~_token_sentence_mask(corpus, a.labelled)] = -1
     return labels, outside
 
@@ -812,7 +1195,7 @@ def find_disagreements(corpus: Corpus, options: Options) -> list[dict]:
         who = [k for k, ann in enumerate(corpus.annotations) if ann.labelled[s]]
         if len(who) < 2:
             continue
-        spans = sorted((span, k) for k in who for span in decode(corpus.annotations[k].tags[a:b]))
+        spans = sorted((span, k) for k in who for span in decode(corpus.tags_of(k)[a:b]))
         for group in _overlap_groups(spans):
             row = _disagreement_row(group, who, corpus)
             if row is None:
