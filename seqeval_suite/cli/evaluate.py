@@ -70,9 +70,9 @@ def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encod
     \b
     Examples:
       seqeval-suite evaluate corpora/demo/news.test.conll corpora/demo/preds/crf.news.seed1.conll
-      seqeval-suite evaluate merged.txt --mode conlleval --format conlleval
+      seqeval-suite evaluate corpora/examples/news.conll --mode conlleval --format conlleval
       seqeval-suite evaluate corpora/demo/news.test.conll corpora/demo/preds/crf.news.seed1.conll --match partial
-      seqeval-suite evaluate gold.jsonl pred.spacy
+      seqeval-suite evaluate corpora/formats/hf_names.jsonl corpora/formats/prodigy.jsonl
     """
     from ..evaluate import evaluate as run_evaluate
     from ..render import render_report
