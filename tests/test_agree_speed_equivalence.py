@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import seqeval_suite.agreement as agreement_module
+import seqeval_suite.io.annotations as annotations_module
 import seqeval_suite.io.conll as conll_io
 from seqeval_suite.agreement import agree
 from seqeval_suite.errors import DataError
@@ -205,7 +205,7 @@ def test_agree_reads_plain_conll_with_the_block_reader(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the streaming reader was used")
 
-    monkeypatch.setattr(agreement_module, "_read_files", refuse)
+    monkeypatch.setattr(annotations_module, "_read_files", refuse)
     report = agree([str(a), str(b)])
     assert report.pair("a", "b").report.per_type["ORG"].tp == 1
     assert report.pair("a", "b").f1 == 0.5
