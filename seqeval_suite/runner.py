@@ -27,7 +27,7 @@ from .signature import signature
 
 RESULTS_SCHEMA_VERSION = 1
 #: Bumped whenever a cached unit's layout changes, so stale entries are ignored.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 CACHE_DIR = ".seqeval-suite-cache"
 # Markers that stand for the input files in cached warnings (their paths are not part
 # of the cache key, and outputs must not hold absolute paths).
