@@ -63,7 +63,10 @@ def run(config, output_dir, jobs, no_cache, quiet):
     scoring settings; it is validated before any work starts. Outputs go to
     leaderboard/<name>/: leaderboard.md, leaderboard.csv, leaderboard.tex,
     results.json and index.html. Unchanged units are read from a cache in
-    <output dir>/.seqeval-suite-cache/.
+    <output dir>/.seqeval-suite-cache/. With `scoring.match` (exact, partial,
+    type) boards use a partial-match schema; with `analysis: true` each corpus
+    also gets an error breakdown and the top system's type confusions. Gold and
+    predictions may be CoNLL, .jsonl, .json (Label Studio) or .spacy files.
 
     \b
     Example:
