@@ -619,10 +619,18 @@ def _score_conlleval(source: PairSource, options: Options) -> Report:
     counter.finish(trailing_boundary=_ends_with_boundary(source))
     if not counter.sentence:
         raise _empty_error(source)
+    report = _counter_report(counter, options)
+    report.invalid_tags = {side: sum(c.values()) for side, c in invalid.items()}
+    _fill_sentence_counts(report, counter, set(options.types) if options.types is not None else None)
+    _conlleval_warnings(report, misscored, invalid, source.gold_name, source.pred_name)
+    return report
+
+
+def _counter_report(counter: ChunkCounter, options: Options) -> Report:
+    """A conlleval-mode :class:`Report` of finished chunk counts (both scoring paths use it)."""
     keep = set(options.types) if options.types is not None else None
-    names = set(counter.gold) | set(counter.found)
     per_type = {}
-    for t in names:
+    for t in set(counter.gold) | set(counter.found):
         if keep is not None and t not in keep:
             continue
         c = counter.correct.get(t, 0)
@@ -630,11 +638,9 @@ def _score_conlleval(source: PairSource, options: Options) -> Report:
     report = Report(per_type=per_type, mode="conlleval", scheme_setting=options.scheme, suffix=False,
                     types=options.types, tokens=counter.tokens, sentences=counter.sentence,
                     correct_tags=counter.correct_tags, conlleval_counter=counter)
-    report.scheme, report.scheme_note = (options.scheme, "named") if options.scheme != "auto" else ("n/a", "conlleval.pl does not use a scheme")
+    report.scheme, report.scheme_note = (options.scheme, "named") if options.scheme != "auto" else (
+        "n/a", "conlleval.pl does not use a scheme")
     report.ill_formed, report.ill_formed_kind = {"gold": None, "pred": None}, "not counted in conlleval mode"
-    report.invalid_tags = {side: sum(c.values()) for side, c in invalid.items()}
-    _fill_sentence_counts(report, counter, keep)
-    _conlleval_warnings(report, misscored, invalid, source.gold_name, source.pred_name)
     return report
 
 

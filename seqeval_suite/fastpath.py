@@ -19,6 +19,7 @@ from .io.conll import Unsupported
 from .evaluate import (
     Options,
     _conlleval_warnings,
+    _counter_report,
     _describe_scheme,
     _invalid_warning,
     _tagged_format,
@@ -657,19 +658,7 @@ def _conlleval_report(state: _ChunkState, vocab: _ConllevalVocabulary, options: 
     counter.found.update({names[t]: n for t, n in state.found.items()})
     counter.correct.update({names[t]: n for t, n in state.correct.items()})
     counter.tokens, counter.correct_tags, counter.sentence = state.tokens, state.correct_tags, state.sentences
-    keep = set(options.types) if options.types is not None else None
-    per_type = {}
-    for t in set(counter.gold) | set(counter.found):
-        if keep is not None and t not in keep:
-            continue
-        c = counter.correct.get(t, 0)
-        per_type[t] = Counts(c, counter.found.get(t, 0) - c, counter.gold.get(t, 0) - c)
-    report = Report(per_type=per_type, mode="conlleval", scheme_setting=options.scheme, suffix=False,
-                    types=options.types, tokens=state.tokens, sentences=state.sentences,
-                    correct_tags=state.correct_tags, conlleval_counter=counter)
-    report.scheme, report.scheme_note = (options.scheme, "named") if options.scheme != "auto" else (
-        "n/a", "conlleval.pl does not use a scheme")
-    report.ill_formed, report.ill_formed_kind = {"gold": None, "pred": None}, "not counted in conlleval mode"
+    report = _counter_report(counter, options)
     report.sentence_counts = state.sentence_counts
     outside = {}
     for side in ("gold", "pred"):

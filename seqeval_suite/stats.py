@@ -246,8 +246,6 @@ def bootstrap_ci(matrix, *, metric: str = "micro_f1", resamples: int = 1000, lev
     >>> ci.point, ci.low <= ci.point <= ci.high
     (0.5, True)
     """
-    import numpy as np
-
     _check(metric, resamples, level)
     matrix = collapse_units(matrix, units)
     point = point_metric(matrix, metric)
