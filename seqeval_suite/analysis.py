@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from .counts import Counts
 from .errors import UsageError
@@ -284,6 +284,25 @@ def train_strings(path: str, options) -> set[str]:
     return seen
 
 
+def classify_pairs(pairs, source, report: ErrorReport, decode, keep: set[str] | None = None,
+                   train: set[str] | None = None) -> Iterator:
+    """Yield ``pairs`` unchanged while adding each one's entities to ``report``.
+
+    ``decode`` is a :func:`decoder`; ``keep`` the types to analyse (None: all);
+    ``source`` names the files in decoding errors. The runner passes its pairs through
+    this on their way to the scorer, so a unit is read only once.
+    """
+    for index, pair in enumerate(pairs, 1):
+        gold = decode(pair.gold, "gold", source.gold_name, pair.gold_lines)
+        pred = decode(pair.pred, "pred", source.pred_name, pair.pred_lines)
+        if keep is not None:
+            gold = [s for s in gold if s[2] in keep]
+            pred = [s for s in pred if s[2] in keep]
+        line = pair.gold_lines[0] if pair.gold_lines else None
+        report.add_sentence(gold, pred, len(pair.gold), pair.tokens, index, line, train)
+        yield pair
+
+
 def analyze(gold, pred=None, *, train=None, top: int = 10, mode: str = "lenient", scheme: str = "auto",
             suffix: bool = False, types=None, delimiter: str | None = None, gold_column: int | None = None,
             pred_column: int | None = None, comments: bool = False, encoding: str = "utf-8") -> ErrorReport:
@@ -315,15 +334,8 @@ def analyze(gold, pred=None, *, train=None, top: int = 10, mode: str = "lenient"
     decode = decoder(options)
     source = open_pairs(gold, pred, options)
     report = ErrorReport(top=top, has_train=seen is not None)
-    for index, pair in enumerate(source.pairs, 1):
-        tokens = pair.tokens
-        g = decode(pair.gold, "gold", source.gold_name, pair.gold_lines)
-        p = decode(pair.pred, "pred", source.pred_name, pair.pred_lines)
-        if keep is not None:
-            g = [s for s in g if s[2] in keep]
-            p = [s for s in p if s[2] in keep]
-        line = pair.gold_lines[0] if pair.gold_lines else None
-        report.add_sentence(g, p, len(pair.gold), tokens, index, line, seen)
+    for _ in classify_pairs(source.pairs, source, report, decode, keep, seen):
+        pass
     if not report.sentences:
         from .evaluate import _empty_error
 

@@ -201,10 +201,11 @@ def score_unit(unit: Unit) -> dict:
         source.pairs = _mapped(source.pairs, unit.gold_map, unit.pred_map, options.suffix)
     errors = None
     if unit.analysis:
-        from .analysis import ErrorReport
+        from .analysis import ErrorReport, classify_pairs, decoder
 
         errors = ErrorReport()
-        source.pairs = _analysed(source.pairs, source, options, errors)
+        keep = set(options.types) if options.types is not None else None
+        source.pairs = classify_pairs(source.pairs, source, errors, decoder(options), keep)
     result = _unit_result(score_pairs(source, options), unit)
     if errors is not None:
         result["analysis"] = _analysis_block(errors)
@@ -228,26 +229,10 @@ def _unit_result(report, unit: Unit) -> dict:
     return result
 
 
-def _analysed(pairs, source, options, errors) -> Iterator:
-    """Pass pairs through unchanged while classifying their entities into ``errors``."""
-    from .analysis import decoder
-
-    decode = decoder(options)
-    keep = set(options.types) if options.types is not None else None
-    for pair in pairs:
-        gold = decode(pair.gold, "gold", source.gold_name, pair.gold_lines)
-        pred = decode(pair.pred, "pred", source.pred_name, pair.pred_lines)
-        if keep is not None:
-            gold = [s for s in gold if s[2] in keep]
-            pred = [s for s in pred if s[2] in keep]
-        errors.add_sentence(gold, pred, len(pair.gold))
-        yield pair
-
-
 def _analysis_block(errors) -> dict:
     """What a board shows of an error analysis: the breakdown and the confusion matrix."""
-    full = errors.to_dict()
-    return {"breakdown": errors.breakdown(), "confusion": full["confusion"]}
+    rows, columns, cells = errors.matrix()
+    return {"breakdown": errors.breakdown(), "confusion": {"rows": rows, "columns": columns, "cells": cells}}
 
 
 def _cells(sc) -> dict:
