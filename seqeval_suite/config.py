@@ -361,19 +361,27 @@ def _list_of_mappings(data: Any, key: str, problems: _Problems) -> list:
     return data
 
 
-def _corpora(data: Any, base: Path, scoring: Scoring, problems: _Problems) -> list[Corpus]:
-    out: list[Corpus] = []
+def _entries(data: Any, section: str, keys: tuple[str, ...], problems: _Problems):
+    """Yield ``(index, key path, entry, id)`` for each mapping of a list section, after
+    checking its keys and that its id is unique (an entry that is not a mapping is
+    reported and skipped)."""
     seen: dict[str, int] = {}
-    for i, entry in enumerate(_list_of_mappings(data, "corpora", problems)):
-        where = f"corpora[{i}]"
+    for i, entry in enumerate(_list_of_mappings(data, section, problems)):
+        where = f"{section}[{i}]"
         if not _expect(entry, (dict,), "a mapping", where, problems):
             continue
-        _unknown_keys(entry, CORPUS_KEYS, where, problems)
-        cid = _ident(entry, "id", where, problems)
-        if cid is not None:
-            if cid in seen:
-                problems.add(f"{where}.id", f"duplicate id {cid!r} (also corpora[{seen[cid]}])")
-            seen.setdefault(cid, i)
+        _unknown_keys(entry, keys, where, problems)
+        ident = _ident(entry, "id", where, problems)
+        if ident is not None:
+            if ident in seen:
+                problems.add(f"{where}.id", f"duplicate id {ident!r} (also {section}[{seen[ident]}])")
+            seen.setdefault(ident, i)
+        yield i, where, entry, ident
+
+
+def _corpora(data: Any, base: Path, scoring: Scoring, problems: _Problems) -> list[Corpus]:
+    out: list[Corpus] = []
+    for i, where, entry, cid in _entries(data, "corpora", CORPUS_KEYS, problems):
         path = _file(base, entry.get("path"), f"{where}.path", problems) if "path" in entry else None
         if "path" not in entry:
             problems.add(f"{where}.path", "missing (required): the gold file (CoNLL, .jsonl, .json or .spacy)")
@@ -437,17 +445,7 @@ def _spacy(value: Any, base: Path, key: str, problems: _Problems) -> tuple[str |
 
 def _systems(data: Any, base: Path, corpus_ids: list[str], problems: _Problems) -> list[System]:
     out: list[System] = []
-    seen: dict[str, int] = {}
-    for i, entry in enumerate(_list_of_mappings(data, "systems", problems)):
-        where = f"systems[{i}]"
-        if not _expect(entry, (dict,), "a mapping", where, problems):
-            continue
-        _unknown_keys(entry, SYSTEM_KEYS, where, problems)
-        sid = _ident(entry, "id", where, problems)
-        if sid is not None:
-            if sid in seen:
-                problems.add(f"{where}.id", f"duplicate id {sid!r} (also systems[{seen[sid]}])")
-            seen.setdefault(sid, i)
+    for i, where, entry, sid in _entries(data, "systems", SYSTEM_KEYS, problems):
         has_preds, has_spacy = entry.get("predictions") is not None, entry.get("spacy") is not None
         predictions: dict[str, tuple[tuple[Path, str], ...]] = {}
         spacy, spacy_is_path = None, False
