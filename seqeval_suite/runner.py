@@ -214,8 +214,10 @@ def score_unit(unit: Unit) -> dict:
 
 def _unit_result(report, unit: Unit) -> dict:
     """A unit's report as the plain data the cache and the boards keep."""
+    # Under a partial-match schema report.per_type holds its credit; the exact counts stay here.
+    exact = report.exact_per_type if report.partial is not None else report.per_type
     result = {
-        "per_type": {t: [c.tp, c.fp, c.fn] for t, c in sorted(report.per_type.items())},
+        "per_type": {t: [c.tp, c.fp, c.fn] for t, c in sorted(exact.items())},
         "tokens": report.tokens,
         "sentences": report.sentences,
         "documents": report.documents,
@@ -224,7 +226,6 @@ def _unit_result(report, unit: Unit) -> dict:
         "cells": _cells(report.sentence_counts),
     }
     if report.partial is not None:
-        result["per_type"] = {t: [c.tp, c.fp, c.fn] for t, c in sorted(report.exact_per_type.items())}
         result["match"] = _match_block(report)
     return result
 
