@@ -32,14 +32,7 @@ from pathlib import Path
 
 # The runner benchmark beside this file owns the corpus generator and the timing helpers.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_runner import gold_sentence, own_rss, predict, repeat, rows_text, table, tool  # noqa: E402
-
-
-def parse_size(text: str) -> int:
-    """``200k`` -> 200000, ``1M`` -> 1000000."""
-    text = text.strip()
-    scale = {"k": 1_000, "K": 1_000, "m": 1_000_000, "M": 1_000_000}.get(text[-1], 1)
-    return int(float(text[:-1] if scale != 1 else text) * scale)
+from bench_runner import gold_sentence, own_rss, parse_size, predict, repeat, rows_text, table, tool  # noqa: E402
 
 
 def generate(folder: Path, tokens: int, annotators: int, seed: int) -> tuple[Path, list[Path]]:

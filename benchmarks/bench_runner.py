@@ -25,12 +25,15 @@ import argparse
 import os
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 TYPES = ("PER", "ORG", "LOC", "MISC")
 WORDS = ("the", "of", "said", "in", "to", "a", "and", "on", "was", "for", "at", "by", "from",
@@ -46,6 +49,13 @@ ENTITY_START = 0.13
 RUN_TARGET = 60.0
 STARTUP_TARGET = 0.3
 STARTUP_REPS = 5
+
+
+def parse_size(text: str) -> int:
+    """``50k`` -> 50000, ``1M`` -> 1000000."""
+    text = text.strip()
+    scale = {"k": 1_000, "K": 1_000, "m": 1_000_000, "M": 1_000_000}.get(text[-1], 1)
+    return int(float(text[:-1] if scale != 1 else text) * scale)
 
 
 def gold_sentence(rng: random.Random, length: int) -> list[tuple[str, str]]:
@@ -171,31 +181,50 @@ def tool() -> list[str]:
     return [found]
 
 
-def timed(cmd: list[str], timeout: float) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds (user + system) and peak RSS (MB) of one run of ``cmd``.
+class Run(NamedTuple):
+    """One run of a command: wall and CPU seconds, peak RSS in MB, and why it failed."""
+
+    wall: float
+    cpu: float
+    peak: float
+    error: str | None  # None when it exited 0; else the exit status or time-out and its stderr
+
+
+def run_once(cmd: list[str], timeout: float, stdin: Path | None = None) -> Run:
+    """Run ``cmd`` once (its standard input ``stdin``, or empty), stdout discarded.
 
     CPU time and peak come from ``wait4``, so they cover the process and the children it
     waited for (the runner's worker processes): CPU time barely moves when other work
-    shares the machine, wall time does. A failure or a time-out stops the benchmark."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + timeout
-    while True:
-        # Polled, not blocking, so a runaway command cannot outlive the time budget.
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            proc.kill()
-            proc.wait()
-            raise SystemExit(f"timed out after {timeout:.0f} s: {' '.join(cmd)}")
-        time.sleep(0.01)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.returncode != 0:
-        raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # Linux reports KiB
+    shares the machine, wall time does. The wait blocks, so the wall time is exact; a
+    timer kills a command still running after ``timeout`` seconds. stderr goes to a file,
+    not a pipe, so a command that writes a lot of it cannot stall."""
+    with tempfile.TemporaryFile() as err, open(stdin or os.devnull, "rb") as feed:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdin=feed, stdout=subprocess.DEVNULL, stderr=err)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        error = None
+        if seconds >= timeout and proc.returncode == -signal.SIGKILL:
+            error = f"timed out after {timeout:g} s"
+        elif proc.returncode != 0:
+            err.seek(0)
+            error = f"exit {proc.returncode}: {err.read().decode(errors='replace').strip()}"
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, error)  # Linux reports KiB
+
+
+def timed(cmd: list[str], timeout: float) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MB) of one run of ``cmd``
+    (see :func:`run_once`). A failure or a time-out stops the benchmark."""
+    run = run_once(cmd, timeout)
+    if run.error:
+        raise SystemExit(f"benchmark command failed ({run.error}): {' '.join(cmd)}")
+    return run.wall, run.cpu, run.peak
 
 
 def repeat(commands: list[list[str]], reps: int, deadline: float, label: str) -> dict:

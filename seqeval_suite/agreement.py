@@ -28,7 +28,9 @@ from typing import Iterator, NamedTuple, Sequence
 
 from .errors import DataError, UsageError
 from .counts import Counts
-from .evaluate import Options, Pair, PairSource, _describe_scheme, _invalid_warning, score_pairs
+from .core.options import Options
+from .core.score import describe_scheme as _describe_scheme, invalid_warning as _invalid_warning
+from .evaluate import Pair, PairSource, score_pairs
 from .io.annotations import DEFAULT_MISSING, Annotation, Corpus, read_corpus
 from .kappa import Statistic, cohen_kappa, fleiss_kappa, krippendorff_alpha
 from .report import SCHEMA_VERSION, Report
@@ -440,7 +442,7 @@ class _PairScorer:
         """Annotator k's spans and per-token facts (cached)."""
         import numpy as np
 
-        from .schemes import lenient_spans_np, strict_spans_np
+        from .core.decode import lenient_spans_np, strict_spans_np
 
         found = self.decoded.get(k)
         if found is not None:

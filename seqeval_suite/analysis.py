@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 from .counts import Counts
 from .errors import UsageError
@@ -252,55 +252,51 @@ def mark(tokens: Sequence[str] | None, n: int, span: Span | None) -> str:
 
 # -- reading ----------------------------------------------------------------------------
 
-def decoder(options):
-    """A function ``(tags, side, name, lines) -> spans`` decoding as seqeval_suite.evaluate does."""
-    from .evaluate import _parse_strict
-    from .schemes import TagTable, decode_lenient, decode_strict
-
-    strict = options.mode == "strict"
-    tables = {side: TagTable(suffix=options.suffix, lenient=not strict) for side in ("gold", "pred", "train")}
-
-    def decode(tags, side, name, lines):
-        if strict:
-            return decode_strict(_parse_strict(tags, tables[side], options.scheme, name, lines), options.scheme)
-        return decode_lenient(tables[side].parse_all(tags))
-
-    decode.tables = tables
-    return decode
-
-
 def train_strings(path: str, options) -> set[str]:
-    """Surface strings of the entities in a training file (tags in its last column)."""
-    from .io.conll import ConllReader
+    """Surface strings of the entities in a training file (tags in its last column),
+    decoded by the scoring core under ``options``' mode."""
+    import dataclasses
 
-    decode = decoder(options)
-    reader = ConllReader(str(path), delimiter=options.delimiter, comments=options.comments,
-                         encoding=options.encoding)
-    seen = set()
-    for sentence in reader:
-        tokens = sentence.column(0)
-        for start, end, _ in decode(sentence.column(-1), "train", reader.name, sentence.lines):
-            seen.add(" ".join(tokens[start:end]))
+    from .core.score import score
+    from .core.source import ConllSource
+
+    seen: set[str] = set()
+
+    def collect(block, base, gold, pred, type_names) -> None:
+        if block.tokens is None:
+            return
+        first = block.sentence_first
+        for s, b, e in zip(*(a.tolist() for a in gold[:3])):
+            tokens = block.tokens[s]
+            start = int(first[s])
+            seen.add(" ".join(tokens[b - start:e - start]))
+
+    train_options = dataclasses.replace(options, gold_column=-1, pred_column=-1, match="strict", types=None)
+    score(ConllSource(str(path), None, train_options), train_options, on_spans=collect, keep_tokens=True)
     return seen
 
 
-def classify_pairs(pairs, source, report: ErrorReport, decode, keep: set[str] | None = None,
-                   train: set[str] | None = None) -> Iterator:
-    """Yield ``pairs`` unchanged while adding each one's entities to ``report``.
+def error_hook(report: ErrorReport, train: set[str] | None = None):
+    """An ``on_spans`` hook for :func:`seqeval_suite.core.score.score` that classifies
+    every sentence's entities into ``report`` as the scorer decodes them, so a corpus is
+    read and decoded once for its scores and its error analysis together."""
 
-    ``decode`` is a :func:`decoder`; ``keep`` the types to analyse (None: all);
-    ``source`` names the files in decoding errors. The runner passes its pairs through
-    this on their way to the scorer, so a unit is read only once.
-    """
-    for index, pair in enumerate(pairs, 1):
-        gold = decode(pair.gold, "gold", source.gold_name, pair.gold_lines)
-        pred = decode(pair.pred, "pred", source.pred_name, pair.pred_lines)
-        if keep is not None:
-            gold = [s for s in gold if s[2] in keep]
-            pred = [s for s in pred if s[2] in keep]
-        line = pair.gold_lines[0] if pair.gold_lines else None
-        report.add_sentence(gold, pred, len(pair.gold), pair.tokens, index, line, train)
-        yield pair
+    def hook(block, base: int, gold, pred, type_names: list[str]) -> None:
+        first = block.sentence_first.tolist()
+        n = len(first)
+        lengths = [b - a for a, b in zip(first, first[1:] + [len(block.gold)])]
+        by_sentence = ([[] for _ in range(n)], [[] for _ in range(n)])
+        for side, (sentence, begin, end, kind) in enumerate((gold, pred)):
+            rows = by_sentence[side]
+            for s, b, e, k in zip(sentence.tolist(), begin.tolist(), end.tolist(), kind.tolist()):
+                rows[s].append((b - first[s], e - first[s], type_names[k]))
+        lines = block.gold_line
+        for s in range(n):
+            tokens = block.tokens[s] if block.tokens is not None else None
+            line = int(lines[first[s]]) if lines is not None else None
+            report.add_sentence(by_sentence[0][s], by_sentence[1][s], lengths[s], tokens, base + s + 1, line, train)
+
+    return hook
 
 
 def analyze(gold, pred=None, *, train=None, top: int = 10, mode: str = "lenient", scheme: str = "auto",
@@ -321,7 +317,7 @@ def analyze(gold, pred=None, *, train=None, top: int = 10, mode: str = "lenient"
     >>> dict(r.overall("gold"))
     {'boundary': 1, 'type': 1}
     """
-    from .evaluate import Options, open_pairs
+    from .evaluate import Options
 
     options = Options.build(mode=mode, scheme=scheme, suffix=suffix, types=types, delimiter=delimiter,
                             gold_column=gold_column, pred_column=pred_column, comments=comments,
@@ -329,24 +325,19 @@ def analyze(gold, pred=None, *, train=None, top: int = 10, mode: str = "lenient"
     if options.mode == "conlleval":
         raise UsageError("error analysis needs entity spans, which conlleval mode does not give",
                          hint="use --mode lenient (or strict with --scheme)")
-    seen = train_strings(train, options) if train is not None else None
-    keep = set(options.types) if options.types is not None else None
-    decode = decoder(options)
-    source = open_pairs(gold, pred, options)
-    report = ErrorReport(top=top, has_train=seen is not None)
-    for _ in classify_pairs(source.pairs, source, report, decode, keep, seen):
-        pass
-    if not report.sentences:
-        from .evaluate import _empty_error
+    from .core.score import score
+    from .evaluate import open_source
 
-        raise _empty_error(source)
+    seen = train_strings(train, options) if train is not None else None
+    report = ErrorReport(top=top, has_train=seen is not None)
+    source = open_source(gold, pred, options)
+    scored = score(source, options, on_spans=error_hook(report, seen), keep_tokens=True)
     report.sort_buckets()
-    report.warnings[:0] = source.warnings
-    for side in ("gold", "pred"):
-        invalid = decode.tables[side].invalid
-        if invalid:
-            name = source.gold_name if side == "gold" else source.pred_name
-            report.warnings.append(f"{name}: {sum(invalid.values())} invalid tags read as O")
+    report.warnings.extend(source.warnings)
+    names = {"gold": source.gold_name, "pred": source.pred_name}
+    for side, n in scored.invalid_tags.items():
+        if n:
+            report.warnings.append(f"{names[side]}: {n} invalid tags read as O")
     return report
 
 

@@ -167,11 +167,13 @@ def _spacy_source(unit: Unit, options):
     from .io.spacy_pipeline import tag_sentences
 
     if detect_format(unit.gold) == "conll":
-        from .io.conll import ConllReader
+        import dataclasses
 
-        reader = ConllReader(unit.gold, delimiter=options.delimiter, comments=options.comments,
-                             conlleval=options.mode == "conlleval", encoding=options.encoding)
-        sentences = [(s.column(0), s.column(-1), s.lines) for s in reader]
+        from .core.source import ConllSource
+
+        conll = ConllSource(unit.gold, None, dataclasses.replace(options, gold_column=-1, pred_column=-1))
+        reader = conll.gold_reader
+        sentences = [(tokens, tags, lines) for tags, _, lines, _, tokens in conll.sentence_pairs()]
     else:
         reader = read_tagged(unit.gold, encoding=options.encoding)
         sentences = [(s.tokens, s.tags, [s.line] * len(s.tags)) for s in reader]
@@ -186,27 +188,25 @@ def score_unit(unit: Unit) -> dict:
     The result holds the counts per type, corpus sizes, warnings (input files named by
     markers) and the per-sentence count cells that bootstrap intervals resample.
     """
-    from .evaluate import Options, evaluate, open_pairs, score_pairs
+    from .core.score import score
+    from .core.source import PairBlockSource
+    from .evaluate import Options, open_pairs, open_source
 
     options = Options.build(**unit.options)
-    plain = unit.kind == "predictions" and not (unit.gold_map or unit.pred_map or unit.analysis)
-    if plain:
-        # Files as they are: evaluate() itself, with its fast path.
-        return _unit_result(evaluate(unit.gold, unit.pred, **unit.options), unit)
-    if unit.kind == "spacy":
-        source = _spacy_source(unit, options)
+    if unit.kind == "spacy" or unit.gold_map or unit.pred_map:
+        pairs = _spacy_source(unit, options) if unit.kind == "spacy" else open_pairs(unit.gold, unit.pred, options)
+        if unit.gold_map or unit.pred_map:
+            pairs.pairs = _mapped(pairs.pairs, unit.gold_map, unit.pred_map, options.suffix)
+        source = PairBlockSource(pairs)
     else:
-        source = open_pairs(unit.gold, unit.pred, options)
-    if unit.gold_map or unit.pred_map:
-        source.pairs = _mapped(source.pairs, unit.gold_map, unit.pred_map, options.suffix)
-    errors = None
+        source = open_source(unit.gold, unit.pred, options)
+    errors = hook = None
     if unit.analysis:
-        from .analysis import ErrorReport, classify_pairs, decoder
+        from .analysis import ErrorReport, error_hook
 
         errors = ErrorReport()
-        keep = set(options.types) if options.types is not None else None
-        source.pairs = classify_pairs(source.pairs, source, errors, decoder(options), keep)
-    result = _unit_result(score_pairs(source, options), unit)
+        hook = error_hook(errors)
+    result = _unit_result(score(source, options, on_spans=hook, keep_tokens=hook is not None), unit)
     if errors is not None:
         result["analysis"] = _analysis_block(errors)
     return result

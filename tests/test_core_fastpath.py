@@ -1,11 +1,11 @@
-"""The block reader + numpy decoders (the fast path for files) against the streaming
-reader + per-sentence decoders: identical reports on random files, for every span mode
-and scheme, one file or two, with blocks small enough that sentences straddle reads.
+"""The block reader's two parsing engines against each other: numpy parsing of byte
+blocks and the line reader (which takes over for input the byte parser does not take
+exactly) must give identical reports on random files, for every span mode and scheme,
+one file or two, with blocks small enough that sentences straddle reads. Both feed the
+one scoring core, so this pins the readers; the decoders are pinned against the
+pure-Python oracles in test_core_differential.py.
 """
 from __future__ import annotations
-
-import importlib
-import os
 
 import numpy as np
 import pytest
@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 import seqeval_suite.io.conll as conll_io
 from seqeval_suite import evaluate
 
-core = importlib.import_module("seqeval_suite.fastpath")
 
 TAGS = ["O", "O", "B-PER", "I-PER", "E-PER", "S-LOC", "B-LOC", "I-LOC", "L-ORG", "U-ORG", "B", "I",
         "B-ORG-GOV", "I-ORG-GOV", "B-VERYLONGTYPENAME", "[PAD]", "X"]
@@ -56,27 +55,30 @@ def write_files(directory, sentences, newline, trailing_blank):
 
 
 def both_paths(*args, **kwargs):
-    """(fast report, streaming report); fails if the fast path fell back."""
-    calls = []
-    name = "fast_conlleval" if kwargs.get("mode") == "conlleval" else "fast_score"
-    original = getattr(core, name)
+    """(report from numpy-parsed blocks, report from the line reader); fails if the
+    first run never parsed a block with numpy."""
+    parsed = []
+    original = conll_io.parse_block
 
     def spy(*a, **k):
-        report = original(*a, **k)
-        calls.append(report)
-        return report
+        block = original(*a, **k)
+        parsed.append(block)
+        return block
 
-    setattr(core, name, spy)
+    def refuse(*a, **k):
+        raise conll_io.Unsupported("forced: read by lines")
+
+    conll_io.parse_block = spy
     try:
         fast = evaluate(*args, **kwargs)
     finally:
-        setattr(core, name, original)
-    assert calls, "the fast path fell back to the streaming reader"
-    os.environ["SEQEVAL_SUITE_NO_FAST_PATH"] = "1"
+        conll_io.parse_block = original
+    assert parsed, "no block was parsed with numpy"
+    conll_io.parse_block = refuse
     try:
         slow = evaluate(*args, **kwargs)
     finally:
-        del os.environ["SEQEVAL_SUITE_NO_FAST_PATH"]
+        conll_io.parse_block = original
     return fast, slow
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterator, Mapping, NamedTuple, Sequence
 
 from ..errors import DataError, UsageError
-from ..evaluate import Options
+from ..core.options import Options
 from .conll import ConllReader, Sentence, display_name
 from .formats import detect_format
 
@@ -287,10 +287,11 @@ def _read_blocks(readers, names: Sequence[str], tag_column: int, missing: frozen
     """
     import numpy as np
 
-    from ..fastpath import _check_blocks_aligned, _TagVocabulary
-    from .conll import Unsupported
+    from ..core.source import blocks_aligned
+    from ..core.vocab import TagVocabulary
+    from .conll import Block, Unsupported
 
-    vocab = _TagVocabulary(False, "auto", False)  # only interns tags: lenient parsing never refuses one
+    vocab = TagVocabulary(False, "auto", False)  # only interns tags: lenient parsing never refuses one
     ids: list[list] = [[] for _ in readers]
     lines: list[list] = [[] for _ in readers]
     firsts, tokens = [], 0
@@ -298,10 +299,13 @@ def _read_blocks(readers, names: Sequence[str], tag_column: int, missing: frozen
         first_block = readers[0].take()
         if first_block is None:
             break
+        if not isinstance(first_block, Block):
+            raise Unsupported("read by lines")
         blocks = [first_block] + [r.take(first_block.n_sentences) for r in readers[1:]]
         for k, block in enumerate(blocks):
             if k:
-                _check_blocks_aligned(first_block, block, tag_column, tag_column)
+                if not isinstance(block, Block) or not blocks_aligned(first_block, block, tag_column, tag_column):
+                    raise Unsupported("the files differ")
             ids[k].append(vocab.ids(block, block.column_fields(tag_column)))
             lines[k].append(block.token_line)
         firsts.append(first_block.sentence_first + tokens)

@@ -11,6 +11,7 @@ import gzip
 import io
 import os
 import sys
+import zlib
 from dataclasses import dataclass, field
 from typing import IO, Iterator
 
@@ -39,13 +40,19 @@ def display_name(path: str | os.PathLike) -> str:
 
 
 def _open_binary(path: str) -> IO[bytes]:
+    """Open a path (``-``: stdin) for binary reading; ``.gz`` files are decompressed.
+
+    Raises:
+        DataError: a directory, a missing or unreadable file; reading a ``.gz`` file that
+            is not gzip, or is truncated, raises it too, naming the file.
+    """
     if path == "-":
         return sys.stdin.buffer
     if os.path.isdir(path):
         raise DataError(f"{path}: is a directory, not a file", hint="give the path of a CoNLL file")
     try:
         if path.endswith(".gz"):
-            return gzip.open(path, "rb")
+            return io.BufferedReader(_GzipGuard(gzip.open(path, "rb"), path))
         return open(path, "rb")
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
@@ -55,18 +62,56 @@ def _open_binary(path: str) -> IO[bytes]:
         raise DataError(f"{path}: cannot open ({exc.strerror or exc})") from None
 
 
-def _first_bad_line(path: str, encoding: str) -> tuple[int, bytes] | None:
-    """Find the first line that does not decode (rescanned only after a failure)."""
+class _GzipGuard(io.RawIOBase):
+    """A gzip stream whose decompression errors name the file (gzip's own do not)."""
+
+    def __init__(self, stream, path: str) -> None:
+        self._stream, self._path = stream, path
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            data = self._stream.read(len(buffer))
+        except (OSError, EOFError, zlib.error) as exc:
+            raise DataError(f"{self._path}: not a valid gzip file ({exc})",
+                            hint="is it really compressed? rename it without .gz if it is plain text") from None
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
+
+
+class _Chained(io.RawIOBase):
+    """Bytes already read, then the rest of a stream: the line reader carries on where
+    the block reader stopped, so no input is ever read (or opened) twice."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head, self._rest = memoryview(head), rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if len(self._head):
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    """Whether lines can be split on the byte ``\\n`` and decoded one by one."""
     try:
-        with _open_binary(path) as fh:
-            for lineno, raw in enumerate(fh, 1):
-                try:
-                    raw.decode(encoding)
-                except UnicodeDecodeError as exc:
-                    return lineno, raw[max(0, exc.start - 8): exc.end + 8]
-    except (OSError, DataError, EOFError):
-        return None
-    return None
+        return "a\n".encode(encoding) == b"a\n"
+    except (LookupError, UnicodeError):
+        return False
 
 
 @dataclass
@@ -94,6 +139,8 @@ class ConllReader:
     nonblank_lines: int = field(default=0, init=False)
     #: Whether the last line read was a sentence boundary (blank, or ``-X-`` in conlleval mode).
     ends_with_boundary: bool = field(default=True, init=False)
+    #: Field count of the lines (conlleval mode), once the stream is read.
+    width: int = field(default=-1, init=False)
 
     @property
     def name(self) -> str:
@@ -101,29 +148,48 @@ class ConllReader:
         return display_name(self.path)
 
     def __iter__(self) -> Iterator[Sentence]:
-        path = str(self.path)
-        encoding = self.encoding
-        if codecs.lookup(encoding).name == "utf-8":
-            encoding = "utf-8-sig"
-        binary = _open_binary(path)
-        text = io.TextIOWrapper(binary, encoding=encoding, errors="strict", newline="\n")
+        binary = _open_binary(str(self.path))
         try:
-            yield from self._sentences(text)
-        except UnicodeDecodeError:
-            found = _first_bad_line(path, encoding) if path != "-" else None
-            if found:
-                lineno, sample = found
+            yield from self.read_stream(binary, strip_bom=True)
+        finally:
+            if str(self.path) != "-":
+                binary.close()
+
+    def read_stream(self, binary: IO[bytes], *, first_line: int = 1, width: int = -1,
+                    strip_bom: bool = False) -> Iterator[Sentence]:
+        """Sentences from an open binary stream whose first line is ``first_line``.
+
+        ``width`` is the field count already fixed by earlier lines (conlleval mode).
+        Lines are decoded one at a time, so an undecodable byte is reported with its
+        line, from a pipe as from a file.
+
+        Raises:
+            DataError: undecodable bytes, a NUL byte, a column count that changes.
+        """
+        if not _ascii_compatible(self.encoding):
+            text = io.TextIOWrapper(binary, encoding=self.encoding, errors="strict", newline="\n")
+            try:
+                yield from self._sentences(text, first_line, width)
+            except UnicodeDecodeError:
+                raise DataError(f"{self.name}: bytes that are not valid {self.encoding}",
+                                hint="convert the file to UTF-8 or pass --encoding") from None
+            return
+        yield from self._sentences(self._decoded(binary, first_line, strip_bom), first_line, width)
+
+    def _decoded(self, binary: IO[bytes], first_line: int, strip_bom: bool) -> Iterator[str]:
+        encoding = self.encoding
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+        for lineno, raw in enumerate(binary, first_line):
+            if strip_bom and lineno == first_line and utf8 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[3:]
+            try:
+                yield raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                sample = raw[max(0, exc.start - 8): exc.end + 8]
                 raise DataError(
                     f"{self.name}:{lineno}: bytes that are not valid {self.encoding} ({sample!r})",
                     hint="convert the file to UTF-8 or pass --encoding",
                 ) from None
-            raise DataError(
-                f"{self.name}: bytes that are not valid {self.encoding}",
-                hint="convert the file to UTF-8 or pass --encoding",
-            ) from None
-        finally:
-            if path != "-":
-                text.close()
 
     def _split(self, line: str) -> list[str]:
         if self.conlleval:
@@ -134,17 +200,16 @@ class ConllReader:
             return []
         return line.split(self.delimiter)
 
-    def _sentences(self, text: IO[str]) -> Iterator[Sentence]:
+    def _sentences(self, text, first_line: int = 1, width: int = -1) -> Iterator[Sentence]:
         conlleval = self.conlleval
         comments = self.comments
         split = self._split
         name = self.name
         rows: list[list[str]] = []
         lines: list[int] = []
-        width = -1
-        document = 0
-        lineno = 0
-        for lineno, line in enumerate(text, 1):
+        document = self.documents
+        lineno = first_line - 1
+        for lineno, line in enumerate(text, first_line):
             if line.endswith("\n"):
                 line = line[:-1]
             if line.endswith("\r"):
@@ -192,6 +257,7 @@ class ConllReader:
         if rows:
             yield Sentence(rows, lines, document)
         self.lines_read = lineno
+        self.width = width
 
 
 def _feature_error(name: str, lineno: int, line: str, got: int, want: int) -> DataError:
@@ -268,6 +334,17 @@ class Block:
     def n_sentences(self) -> int:
         """Non-empty sentences in the block."""
         return len(self.sentence_first)
+
+    def sentence(self, k: int) -> Sentence:
+        """Sentence ``k`` of the block as strings (for messages; not on the hot path)."""
+        first = int(self.sentence_first[k])
+        stop = int(self.sentence_first[k + 1]) if k + 1 < self.n_sentences else self.n_tokens
+        rows = []
+        for t in range(first, stop):
+            f0 = int(self.token_first_field[t])
+            rows.append([self.data[int(self.field_start[f]):int(self.field_end[f])].decode("utf-8")
+                         for f in range(f0, f0 + int(self.token_width[t]))])
+        return Sentence(rows, [int(x) for x in self.token_line[first:stop]])
 
     def column_fields(self, column: int):
         """Field indices of one column for every token (negative counts from the end)."""
@@ -385,34 +462,110 @@ def parse_block(data: bytes, first_line: int, conlleval: bool = False):
 BLOCK_SIZE = 1 << 20
 
 
-class BlockReader:
-    """Reads a CoNLL file in large blocks of whole sentences (see :func:`parse_block`).
+#: Tokens per block in line mode (the line reader has no byte budget of its own).
+LINE_BLOCK_TOKENS = 1 << 15
 
-    ``take(n)`` returns a :class:`Block` of exactly ``n`` sentences when it can (fewer
-    at the end of the file); ``next_block()`` returns whatever whole sentences the next
-    read holds. A block never holds the whole corpus, so memory stays flat.
+
+@dataclass
+class LineBlock:
+    """Whole sentences read by the line reader: the same questions a :class:`Block`
+    answers, from Python strings (for input the byte parser does not take exactly)."""
+
+    sentences: list[Sentence]
+
+    @property
+    def n_sentences(self) -> int:
+        """Sentences in the block."""
+        return len(self.sentences)
+
+    @property
+    def n_tokens(self) -> int:
+        """Tokens in the block."""
+        return sum(len(s.rows) for s in self.sentences)
+
+    @property
+    def sentence_first(self):
+        """Index of each sentence's first token."""
+        import numpy as np
+
+        lengths = np.array([len(s.rows) for s in self.sentences], dtype=np.int64)
+        return np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(lengths) else lengths
+
+    @property
+    def token_line(self):
+        """1-based line of every token."""
+        import numpy as np
+
+        return np.fromiter((n for s in self.sentences for n in s.lines), dtype=np.int64)
+
+    def sentence(self, k: int) -> Sentence:
+        """Sentence ``k`` of the block."""
+        return self.sentences[k]
+
+
+class BlockReader:
+    """Reads a CoNLL input once, in blocks of whole sentences, from a path, ``-``
+    (stdin), a FIFO or a ``.gz`` file.
+
+    Blocks are parsed with numpy (:func:`parse_block`) while the bytes allow it exactly;
+    from the first block they do not (Unicode whitespace, conlleval.pl's empty fields, a
+    missing column, a column count that changes, ...) and for ``delimiter``,
+    ``comments`` or another encoding, the rest of the input goes through the line
+    reader (:class:`ConllReader`), continuing from the bytes already read, which also
+    names every problem with its line. ``take(n)`` returns a :class:`Block` or a
+    :class:`LineBlock` of exactly ``n`` sentences when it can (fewer at the end);
+    ``take()`` whatever whole sentences the next read holds; None when nothing is left.
+
+    Args:
+        path: the input; ``columns`` the field indices the caller will read (a block
+            lacking one goes to the line reader, which names the line).
     """
 
-    def __init__(self, path: str, block_size: int | None = None, conlleval: bool = False) -> None:
-        if path == "-":
-            raise Unsupported("stdin")
-        self.path = path
+    def __init__(self, path: str, block_size: int | None = None, conlleval: bool = False, *,
+                 delimiter: str | None = None, comments: bool = False, encoding: str = "utf-8",
+                 columns: tuple[int, ...] = ()) -> None:
+        self.path = str(path)
+        self.name = display_name(self.path)
         self.conlleval = conlleval
+        self.columns = columns
         self.width = -1
-        self.ends_with_boundary = True
         self.block_size = block_size or BLOCK_SIZE
-        self._fh = _open_binary(path)
+        self._fh = _open_binary(self.path)
         self._pending = b""
         self._line = 1
         self._eof = False
         self._first = True
-        self.documents = 0
+        self._block_documents = 0
+        self._ends_with_boundary = True
         self.sentences = 0
         self.bytes_read = 0
+        self.nonblank = False
+        self._lines = ConllReader(self.path, delimiter=delimiter, comments=comments, conlleval=conlleval,
+                                  encoding=encoding)
+        self._line_iter: Iterator[Sentence] | None = None
+        plain = delimiter is None and not comments and codecs.lookup(encoding).name == "utf-8"
+        if not plain:
+            self._to_lines()
+
+    @property
+    def documents(self) -> int:
+        """``-DOCSTART-`` lines read so far."""
+        return self._block_documents + self._lines.documents
+
+    @property
+    def ends_with_boundary(self) -> bool:
+        """Whether the input's last line is a sentence boundary (once it is read)."""
+        return self._lines.ends_with_boundary if self._line_iter is not None else self._ends_with_boundary
+
+    def empty_error(self) -> DataError:
+        """The error for an input that held no sentence."""
+        what = "is empty" if self.bytes_read == 0 else "has only blank lines"
+        return DataError(f"{self.name} {what}: no tokens to score", hint="is this the right file?")
 
     def close(self) -> None:
-        """Close the file."""
-        self._fh.close()
+        """Close the input (stdin stays open)."""
+        if self.path != "-":
+            self._fh.close()
 
     def _fill(self, size: int) -> None:
         chunk = self._fh.read(size)
@@ -423,41 +576,73 @@ class BlockReader:
         if not chunk:
             self._eof = True
         self.bytes_read += len(chunk)
+        if not self.nonblank and chunk.strip():
+            self.nonblank = True
         self._pending += chunk
+
+    def _to_lines(self) -> None:
+        """Hand the rest of the input, from the pending bytes on, to the line reader."""
+        if self._first:
+            self._fill(self.block_size)  # drops a BOM
+        stream = io.BufferedReader(_Chained(self._pending, _Counting(self._fh, self)))
+        self._pending = b""
+        self._line_iter = self._lines.read_stream(stream, first_line=self._line, width=self.width)
 
     def _parse_pending(self) -> tuple[Block, int]:
         """Parse the whole lines held; return the block and where its last line ends."""
         data = self._pending
-        if self._eof:
-            cut = len(data)
-        else:
-            cut = data.rfind(b"\n") + 1
+        cut = len(data) if self._eof else data.rfind(b"\n") + 1
         block = parse_block(data[:cut], self._line, self.conlleval)
         if self.conlleval and block.width >= 0:
             if self.width < 0:
                 self.width = block.width
             elif block.width != self.width:
                 raise Unsupported("the number of features changes")
-        if self._eof and block.ends_with_boundary is not None:
-            self.ends_with_boundary = block.ends_with_boundary
+        for column in self.columns:
+            block.column_fields(column)
         return block, cut
 
-    def take(self, n: int | None = None) -> Block | None:
-        """The next ``n`` whole sentences (fewer at the end of the file), or the whole
+    def take(self, n: int | None = None) -> Block | LineBlock | None:
+        """The next ``n`` whole sentences (fewer at the end of the input), or the whole
         sentences of the next read when ``n`` is None; None when nothing is left."""
+        if self._line_iter is None:
+            try:
+                return self._take_block(n)
+            except Unsupported:
+                self._to_lines()
+        return self._take_lines(n)
+
+    def _take_lines(self, n: int | None) -> LineBlock | None:
+        sentences, tokens = [], 0
+        for sentence in self._line_iter:
+            if self.conlleval and self.width < 0:
+                self.width = len(sentence.rows[0])
+            sentences.append(sentence)
+            tokens += len(sentence.rows)
+            if len(sentences) == n or (n is None and tokens >= LINE_BLOCK_TOKENS):
+                break
+        if not sentences:
+            return None
+        self.sentences += len(sentences)
+        return LineBlock(sentences)
+
+    def _take_block(self, n: int | None) -> Block | None:
         if not self._eof and len(self._pending) < self.block_size:
             self._fill(self.block_size)
         while True:
             block, cut = self._parse_pending()
-            # Unless the file has ended, the last sentence may go on in the next read.
+            # Unless the input has ended, the last sentence may go on in the next read.
             complete = block.n_sentences if self._eof else max(block.n_sentences - 1, 0)
             want = complete if n is None else n
             if self._eof or (want > 0 and complete >= want):
                 break
             self._fill(self.block_size)
+        if self._eof and block.ends_with_boundary is not None:
+            self._ends_with_boundary = block.ends_with_boundary
         keep = min(want, complete)
         if keep <= 0:
-            self.documents += block.documents
+            self._block_documents += block.documents
+            self._line += block.lines
             self._pending = b""
             return None
         return self._split(block, keep, cut)
@@ -482,9 +667,23 @@ class BlockReader:
         else:
             self._pending = self._pending[cut:]
             self._line += block.lines
-        self.documents += block.documents
+        self._block_documents += block.documents
         self.sentences += block.n_sentences
         return block
+
+
+class _Counting:
+    """Counts the bytes the line reader takes from a stream (for the empty-input error)."""
+
+    def __init__(self, stream: IO[bytes], reader: BlockReader) -> None:
+        self._stream, self._reader = stream, reader
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._reader.bytes_read += len(data)
+        if not self._reader.nonblank and data.strip():
+            self._reader.nonblank = True
+        return data
 
 
 def _count_docstarts(data: bytes) -> int:

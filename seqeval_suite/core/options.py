@@ -1,0 +1,65 @@
+"""Scoring settings shared by every input form and every command."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import UsageError
+from ..schemes import normalize_scheme
+
+MODES = ("lenient", "conlleval", "strict")
+#: Matching schemas: exact span and type (``strict``, the default) and the three
+#: partial-match schemas of SemEval-2013 Task 9.1 (see :mod:`seqeval_suite.partial`).
+MATCHES = ("strict", "exact", "partial", "type")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Scoring settings shared by every input form (see :func:`evaluate`)."""
+
+    mode: str = "lenient"
+    scheme: str = "auto"
+    suffix: bool = False
+    types: tuple[str, ...] | None = None
+    delimiter: str | None = None
+    gold_column: int | None = None
+    pred_column: int | None = None
+    comments: bool = False
+    encoding: str = "utf-8"
+    match: str = "strict"
+    #: Input format (conll, jsonl, labelstudio, spacy); None: by extension.
+    format_in: str | None = None
+    #: JSON readers: names for integer ``ner_tags``; what to do with misaligned spans.
+    labels: tuple[str, ...] | str | None = None
+    alignment: str = "strict"
+
+    @classmethod
+    def build(cls, **kwargs) -> "Options":
+        """Validate and normalise settings; impossible combinations are usage errors."""
+        mode = str(kwargs.get("mode", "lenient")).lower()
+        if mode not in MODES:
+            raise UsageError(f"unknown mode {mode!r}", hint="choose lenient, conlleval or strict")
+        kwargs["mode"] = mode
+        kwargs["scheme"] = normalize_scheme(str(kwargs.get("scheme", "auto")))
+        if mode == "strict" and kwargs["scheme"] == "auto":
+            raise UsageError(
+                "strict mode needs a named scheme", hint="pass --scheme IOB2 (or IOB1, IOE1, IOE2, IOBES, BILOU, IO)"
+            )
+        kwargs["match"] = _match_setting(kwargs.get("match", "strict"), mode)
+        types = kwargs.get("types")
+        if types is not None:
+            if isinstance(types, str):
+                types = [t for t in types.split(",") if t]
+            kwargs["types"] = tuple(sorted(set(types)))
+        return cls(**kwargs)
+
+
+def _match_setting(value, mode: str) -> str:
+    match = str(value).lower()
+    if match == "ent_type":
+        match = "type"  # nervaluate's name for it
+    if match not in MATCHES:
+        raise UsageError(f"unknown match {value!r}", hint="choose strict, exact, partial or type")
+    if match != "strict" and mode == "conlleval":
+        raise UsageError(f"--match {match} needs entity spans, which conlleval mode does not keep",
+                         hint="use --mode lenient (or strict) with --match")
+    return match

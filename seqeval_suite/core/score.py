@@ -1,0 +1,386 @@
+"""Score aligned blocks: decode both sides, match entities, count per sentence and type.
+
+:func:`score` is the only scorer: ``evaluate``, ``errors``, ``compare``, ``agree`` and
+``run`` all reach it. Each block's tags are ids in one
+:class:`~seqeval_suite.core.vocab.TagVocabulary`; spans come from
+:mod:`seqeval_suite.core.decode`; exact matching compares integer span keys; the
+partial-match schemas (:mod:`seqeval_suite.partial`) take the same spans.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Callable
+
+from ..counts import Counts
+from ..errors import DataError
+from ..report import Report, SentenceCounts
+from ..schemes import detect_scheme, ill_formed_transitions
+from .chunks import ChunkState, conlleval_block, conlleval_finish
+from .decode import count_transitions_np, lenient_spans_np, strict_spans_np, uncovered_runs_np
+from .options import Options
+from .source import AlignedBlock, BlockSource
+from .vocab import ConllevalVocabulary, TagVocabulary
+
+#: ``on_spans(block, first_sentence, gold, pred, type_names)`` sees every block's decoded
+#: entities as ``(sentence, begin, end, type)`` int arrays, begin/end within the block.
+SpanHook = Callable[[AlignedBlock, int, tuple, tuple, list], None]
+
+
+def score(source: BlockSource, options: Options, *, on_spans: SpanHook | None = None,
+          keep_tokens: bool = False) -> Report:
+    """Score a :class:`~seqeval_suite.core.source.BlockSource` under ``options``.
+
+    Raises:
+        DataError: no sentence at all (naming the empty input), a tag strict mode
+            refuses (file and line), and whatever the source raises while reading.
+    """
+    if options.mode == "conlleval":
+        return _score_conlleval(source, options)
+    return _score_spans(source, options, on_spans, keep_tokens)
+
+
+def vocabulary(options: Options) -> TagVocabulary:
+    """The tag vocabulary for ``options``' mode."""
+    if options.mode == "conlleval":
+        return ConllevalVocabulary()
+    return TagVocabulary(options.mode == "strict", options.scheme, options.suffix)
+
+
+# -------------------------------------------------------------- lenient and strict
+class _Totals:
+    """Everything accumulated over blocks."""
+
+    def __init__(self, partial: str | None) -> None:
+        self.tokens = self.correct_tags = self.sentences = 0
+        self.per_type: dict[int, list[int]] = {}
+        self.sentence_counts = SentenceCounts()
+        self.tag_counts = {"gold": None, "pred": None}
+        self.first_invalid: dict[str, int | None] = {"gold": None, "pred": None}
+        self.transitions = {"gold": Counter(), "pred": Counter()}
+        self.dropped = {"gold": 0, "pred": 0}
+        self.partial = _PartialTally(partial) if partial is not None else None
+
+
+def _score_spans(source: BlockSource, options: Options, on_spans, keep_tokens: bool) -> Report:
+    vocab = vocabulary(options)
+    totals = _Totals(options.match if options.match != "strict" else None)
+    for block in source.blocks(vocab, keep_tokens=keep_tokens):
+        _score_block(block, vocab, options, totals, source, on_spans)
+    if not totals.sentences:
+        raise source.empty_error()
+    return _span_report(totals, vocab, options, source)
+
+
+def _sentence_of(block: AlignedBlock, n: int):
+    import numpy as np
+
+    first = np.zeros(n, dtype=bool)
+    first[block.sentence_first] = True
+    last = np.roll(first, -1)
+    return first, last, np.cumsum(first) - 1
+
+
+def _score_block(block: AlignedBlock, vocab: TagVocabulary, options: Options, totals: _Totals,
+                 source: BlockSource, on_spans) -> None:
+    """Decode, match and count one block of aligned sentences."""
+    import numpy as np
+
+    prefix_of, type_of, invalid_of, rejected_of = vocab.arrays()
+    n = len(block.gold)
+    first, last, sentence_in_block = _sentence_of(block, n)
+    if options.mode == "strict":
+        _check_rejected(block, vocab, rejected_of, sentence_in_block, source)
+    spans = {}
+    for side, ids, lines, name in (("gold", block.gold, block.gold_line, source.gold_name),
+                                   ("pred", block.pred, block.pred_line, source.pred_name)):
+        prefix, type_ = prefix_of[ids], type_of[ids]
+        if options.mode == "strict":
+            begin, end, kind = strict_spans_np(prefix, type_, first, last, options.scheme)
+            totals.dropped[side] += uncovered_runs_np(prefix, first, begin, end)
+        else:
+            begin, end, kind = lenient_spans_np(prefix, type_, first, last)
+            count_transitions_np(prefix, type_, first, last, totals.transitions[side])
+            counts = np.bincount(ids, minlength=len(vocab.names))
+            previous = totals.tag_counts[side]
+            if previous is not None:
+                counts[: len(previous)] += previous
+            totals.tag_counts[side] = counts
+            if totals.first_invalid[side] is None and invalid_of[ids].any():
+                at = int(np.argmax(invalid_of[ids]))
+                totals.first_invalid[side] = int(lines[at]) if lines is not None else -1
+        if options.types is not None:
+            wanted = np.array([name in options.types for name in vocab.type_names])
+            keep = wanted[kind]
+            begin, end, kind = begin[keep], end[keep], kind[keep]
+        spans[side] = (begin, end, kind)
+    sentence_of = sentence_in_block + totals.sentences
+    _match_exact(spans["gold"], spans["pred"], sentence_of, vocab.type_names, totals)
+    if totals.partial is not None:
+        totals.partial.add_block(spans["gold"], spans["pred"], sentence_of, vocab.type_names)
+    if on_spans is not None:
+        on_spans(block, totals.sentences, _with_sentence(spans["gold"], sentence_in_block),
+                 _with_sentence(spans["pred"], sentence_in_block), vocab.type_names)
+    totals.tokens += n
+    totals.correct_tags += int(np.count_nonzero(block.gold == block.pred))
+    totals.sentences += block.n_sentences
+
+
+def _check_rejected(block: AlignedBlock, vocab: TagVocabulary, rejected_of, sentence_in_block,
+                    source: BlockSource) -> None:
+    """Strict mode refuses invalid tags and prefixes outside the scheme: name the first
+    (in sentence order, gold before prediction within a sentence)."""
+    import numpy as np
+
+    found = []
+    for ids, lines, name in ((block.gold, block.gold_line, source.gold_name),
+                             (block.pred, block.pred_line, source.pred_name)):
+        bad = rejected_of[ids]
+        if bad.any():
+            at = int(np.argmax(bad))
+            found.append((int(sentence_in_block[at]), at, ids, lines, name))
+    if found:
+        _, at, ids, lines, name = min(found, key=lambda f: f[0])
+        where = f"{name}:{int(lines[at])}" if lines is not None else name
+        raise vocab.rejection(int(ids[at]), where)
+
+
+def _with_sentence(spans, sentence_in_block):
+    begin, end, kind = spans
+    return sentence_in_block[begin], begin, end, kind
+
+
+def _match_exact(gold, pred, sentence_of, type_names: list[str], totals: _Totals) -> None:
+    """Exact span-and-type matching of a block; adds per-type and per-sentence counts."""
+    import numpy as np
+
+    n = len(sentence_of) + 1
+    n_types = len(type_names)
+
+    def keys(spans):
+        begin, end, kind = spans
+        return (begin * n + end) * n_types + kind
+
+    g_keys, p_keys = keys(gold), keys(pred)
+    g_hit = np.isin(g_keys, p_keys, assume_unique=True)
+    p_hit = np.isin(p_keys, g_keys, assume_unique=True)
+    g_kind, p_kind = gold[2], pred[2]
+    tp = np.bincount(g_kind[g_hit], minlength=n_types)
+    fn = np.bincount(g_kind[~g_hit], minlength=n_types)
+    fp = np.bincount(p_kind[~p_hit], minlength=n_types)
+    for t in np.flatnonzero(tp + fn + fp).tolist():
+        cell = totals.per_type.setdefault(t, [0, 0, 0])
+        cell[0] += int(tp[t])
+        cell[1] += int(fp[t])
+        cell[2] += int(fn[t])
+    # Per-sentence cells: one row per (sentence, type) with any count.
+    cell_key = np.concatenate((sentence_of[gold[0]] * n_types + g_kind, sentence_of[pred[0]] * n_types + p_kind))
+    if not len(cell_key):
+        return
+    values = np.zeros((len(cell_key), 3), dtype=np.int64)
+    values[: len(g_kind), 0] = g_hit
+    values[: len(g_kind), 2] = ~g_hit
+    values[len(g_kind):, 1] = ~p_hit
+    unique, inverse = np.unique(cell_key, return_inverse=True)
+    summed = np.zeros((len(unique), 3), dtype=np.int64)
+    np.add.at(summed, inverse, values)
+    # Stored at once in the compact int32 table, so memory grows only by 20 bytes a cell.
+    totals.sentence_counts.add_many(unique // n_types, unique % n_types, summed[:, 0], summed[:, 1],
+                                    summed[:, 2], type_names)
+
+
+class _PartialTally:
+    """Partial-match counts of every schema, plus per-sentence cells of the chosen one.
+
+    The cells hold doubled credit so that half credit stays an integer: ``tp`` is
+    ``2·(COR + ½·PAR)``, ``fp`` and ``fn`` twice what ACT and POS leave over. Precision,
+    recall and F1 are ratios, so the doubling changes none of them; bootstrap
+    intervals resample these cells.
+    """
+
+    def __init__(self, schema: str) -> None:
+        from ..partial import PartialMatcher
+
+        self.schema = schema
+        self.matcher = PartialMatcher()
+        self.cells = SentenceCounts()
+
+    def add_block(self, gold, pred, sentence_of, type_names: list[str]) -> None:
+        """Match every sentence of a block that has an entity on either side."""
+        from ..partial import doubled_credit
+
+        by_sentence: dict[int, tuple[list, list]] = {}
+        for side, (begin, end, kind) in enumerate((gold, pred)):
+            for s, b, e, k in zip(sentence_of[begin].tolist(), begin.tolist(), end.tolist(), kind.tolist()):
+                by_sentence.setdefault(s, ([], []))[side].append((b, e, type_names[k]))
+        for s in sorted(by_sentence):
+            g, p = by_sentence[s]
+            counts = self.matcher.add(g, p)[self.schema]
+            tp, fp, fn = doubled_credit(counts, self.schema)
+            self.cells.add(s, "*", tp, fp, fn)
+
+    def fill(self, report: Report) -> None:
+        """Put the chosen schema's figures where a report's scores are read from."""
+        from ..partial import as_counts
+
+        report.match = self.schema
+        report.partial = self.matcher.results()
+        report.match_cells = self.cells
+        report.exact_per_type = report.per_type
+        report.per_type = {t: as_counts(c[self.schema], self.schema) for t, c in self.matcher.per_type.items()}
+        report.micro_override = as_counts(self.matcher.overall[self.schema], self.schema)
+
+
+def _invalid_by_tag(counts, vocab: TagVocabulary) -> Counter:
+    import numpy as np
+
+    found = Counter()
+    if counts is not None:
+        for tag_id in np.flatnonzero(counts).tolist():
+            if vocab.invalid[tag_id]:
+                found[vocab.names[tag_id]] = int(counts[tag_id])
+    return found
+
+
+def _span_report(totals: _Totals, vocab: TagVocabulary, options: Options, source: BlockSource) -> Report:
+    report = Report(per_type={}, mode=options.mode, scheme_setting=options.scheme, suffix=options.suffix,
+                    types=options.types)
+    report.per_type = {vocab.type_names[t]: Counts(*c) for t, c in totals.per_type.items()}
+    report.sentence_counts = totals.sentence_counts
+    report.tokens, report.sentences, report.correct_tags = totals.tokens, totals.sentences, totals.correct_tags
+    invalid = {side: _invalid_by_tag(totals.tag_counts[side], vocab) for side in ("gold", "pred")}
+    report.invalid_tags = {side: sum(c.values()) for side, c in invalid.items()}
+    if totals.partial is not None:
+        totals.partial.fill(report)
+    report.warnings.extend(source.warnings)
+    names = {"gold": source.gold_name, "pred": source.pred_name}
+    if options.mode == "strict":
+        report.scheme, report.scheme_note = options.scheme, "named"
+        report.ill_formed, report.ill_formed_kind = dict(totals.dropped), "dropped_runs"
+        for side, n in totals.dropped.items():
+            if n:
+                report.warnings.append(
+                    f"{names[side]}: {n} ill-formed {options.scheme} run{'s' if n != 1 else ''} "
+                    "yielded no entity (strict mode)"
+                )
+    else:
+        describe_scheme(report, totals.transitions, options.scheme)
+        for side in ("gold", "pred"):
+            if invalid[side]:
+                line = totals.first_invalid[side]
+                report.warnings.append(invalid_warning(names[side], invalid[side], line if line != -1 else None))
+    report.documents = max(source.documents, 1) if report.sentences else 0
+    return report
+
+
+def describe_scheme(report: Report, transitions: dict[str, Counter], scheme: str) -> None:
+    """Name the scheme (given or detected on gold) and count ill-formed transitions."""
+    if scheme != "auto":
+        report.scheme, report.scheme_note = scheme, "named"
+        used = scheme
+    else:
+        detection = detect_scheme(transitions["gold"])
+        report.scheme, report.scheme_note = detection.label(), detection.note
+        used = detection.scheme
+    if used is None:
+        report.ill_formed = {"gold": None, "pred": None}
+    else:
+        report.ill_formed = {side: ill_formed_transitions(t, used) for side, t in transitions.items()}
+
+
+def invalid_warning(name: str, invalid: Counter, first_line: int | None = None) -> str:
+    """One warning for all invalid tags of a side: count, commonest tags, first line."""
+    n = sum(invalid.values())
+    common = sorted(invalid.items(), key=lambda item: (-item[1], item[0]))[:3]
+    examples = ", ".join(repr(t) for t, _ in common)
+    where = f"{name}:{first_line}" if first_line is not None else name
+    return (
+        f"{where}: {n} invalid tag{'s' if n != 1 else ''} read as O ({examples}; the first on this line); "
+        "seqeval would turn some of these into entities of made-up types"
+    ) if first_line is not None else (
+        f"{where}: {n} invalid tag{'s' if n != 1 else ''} read as O ({examples}); "
+        "seqeval would turn some of these into entities of made-up types"
+    )
+
+
+# ------------------------------------------------------------------- conlleval mode
+def _score_conlleval(source: BlockSource, options: Options) -> Report:
+    """conlleval mode: conlleval.pl's chunk machine over every block."""
+    vocab = ConllevalVocabulary()
+    state = ChunkState()
+    state.keep = set(options.types) if options.types is not None else None
+    for block in source.blocks(vocab):
+        conlleval_block(block.gold, block.pred, block.sentence_first, vocab, state)
+    if not state.sentences:
+        raise source.empty_error()
+    conlleval_finish(state, source.ends_with_boundary, vocab.ce_type_names)
+    return _conlleval_report(state, vocab, options, source)
+
+
+def _conlleval_report(state: ChunkState, vocab: ConllevalVocabulary, options: Options,
+                      source: BlockSource) -> Report:
+    import numpy as np
+
+    from ..conlleval import ChunkCounter
+
+    names = vocab.ce_type_names
+    counter = ChunkCounter()
+    counter.gold.update({names[t]: n for t, n in state.gold.items()})
+    counter.found.update({names[t]: n for t, n in state.found.items()})
+    counter.correct.update({names[t]: n for t, n in state.correct.items()})
+    counter.tokens, counter.correct_tags, counter.sentence = state.tokens, state.correct_tags, state.sentences
+    report = counter_report(counter, options)
+    report.sentence_counts = state.sentence_counts
+    outside = {}
+    for side in ("gold", "pred"):
+        counts = state.outside[side]
+        found = Counter()
+        for tag_id in np.flatnonzero(counts).tolist():
+            if vocab.outside[tag_id]:
+                found[vocab.names[tag_id]] = int(counts[tag_id])
+        outside[side] = found
+    report.invalid_tags = {side: sum(c.values()) for side, c in outside.items()}
+    report.warnings.extend(source.warnings)
+    _conlleval_warnings(report, state.misscored, outside, source.gold_name, source.pred_name)
+    report.documents = max(source.documents, 1) if report.sentences else 0
+    return report
+
+
+def counter_report(counter, options: Options) -> Report:
+    """A conlleval-mode :class:`Report` of finished chunk counts."""
+    keep = set(options.types) if options.types is not None else None
+    per_type = {}
+    for t in set(counter.gold) | set(counter.found):
+        if keep is not None and t not in keep:
+            continue
+        c = counter.correct.get(t, 0)
+        per_type[t] = Counts(c, counter.found.get(t, 0) - c, counter.gold.get(t, 0) - c)
+    report = Report(per_type=per_type, mode="conlleval", scheme_setting=options.scheme, suffix=False,
+                    types=options.types, tokens=counter.tokens, sentences=counter.sentence,
+                    correct_tags=counter.correct_tags, conlleval_counter=counter)
+    report.scheme, report.scheme_note = (options.scheme, "named") if options.scheme != "auto" else (
+        "n/a", "conlleval.pl does not use a scheme")
+    report.ill_formed, report.ill_formed_kind = {"gold": None, "pred": None}, "not counted in conlleval mode"
+    return report
+
+
+def _conlleval_warnings(report: Report, misscored: str | None, outside: dict[str, Counter],
+                        gold_name: str, pred_name: str) -> None:
+    """Warn about tags conlleval.pl mis-scores and tags outside the BIO family."""
+    if misscored:
+        report.warnings.append(
+            f"the data hold {misscored}, which conlleval.pl mis-scores; "
+            "--mode lenient scores them as seqeval does"
+        )
+    for side, c in outside.items():
+        if c:
+            name = gold_name if side == "gold" else pred_name
+            n = sum(c.values())
+            common = sorted(c.items(), key=lambda item: (-item[1], item[0]))[:3]
+            examples = ", ".join(repr(t) for t, _ in common)
+            report.warnings.append(
+                f"{name}: {n} tag{'s' if n != 1 else ''} outside the BIO family ({examples}) "
+                "scored as conlleval.pl scores them"
+            )
+
+
+__all__ = ["score", "vocabulary", "describe_scheme", "invalid_warning", "counter_report", "DataError"]

@@ -1,0 +1,356 @@
+"""Aligned blocks of gold and predicted tag ids, from any input, each input read once.
+
+A :class:`BlockSource` is what the scorer consumes: an iterator of :class:`AlignedBlock`
+(both sides' tag ids over the same sentences, with sentence offsets and, where the
+input has them, line numbers), plus the names, document counts and warnings a report
+needs. :class:`ConllSource` reads CoNLL inputs with
+:class:`~seqeval_suite.io.conll.BlockReader` (paths, stdin, FIFOs, ``.gz``; numpy
+parsing where the bytes allow it, the line reader from there on otherwise);
+:class:`PairBlockSource` batches any stream of sentence pairs (JSON Lines, Label
+Studio, DocBin, Python lists, a spaCy pipeline's output, mapped tags).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..errors import DataError
+from ..io.conll import Block, BlockReader, Sentence
+from .options import Options
+
+
+@dataclass(slots=True)
+class AlignedBlock:
+    """Whole sentences of both sides.
+
+    ``gold``/``pred`` are int64 tag ids (one vocabulary), ``sentence_first`` the index of
+    each sentence's first token, ``gold_line``/``pred_line`` the 1-based line of each
+    token (None when the input has no lines), ``tokens`` the token strings per sentence
+    (only when the source was asked to keep them).
+    """
+
+    gold: object
+    pred: object
+    sentence_first: object
+    gold_line: object = None
+    pred_line: object = None
+    tokens: list | None = None
+
+    @property
+    def n_sentences(self) -> int:
+        """Sentences in the block."""
+        return len(self.sentence_first)
+
+
+class BlockSource:
+    """Base of the scorer's inputs; subclasses fill :meth:`blocks`."""
+
+    gold_name = "gold"
+    pred_name = "pred"
+    one_file = False
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+
+    def blocks(self, vocab, keep_tokens: bool = False) -> Iterator[AlignedBlock]:
+        """Aligned blocks, tags interned into ``vocab``."""
+        raise NotImplementedError
+
+    @property
+    def documents(self) -> int:
+        """Documents in gold (``-DOCSTART-`` lines) once the input is read."""
+        return 0
+
+    @property
+    def ends_with_boundary(self) -> bool:
+        """Whether the gold input ends with a boundary line (conlleval.pl's last step)."""
+        return True
+
+    def empty_error(self) -> DataError:
+        """The error for input without a sentence."""
+        return DataError("no tokens to score", hint="the input holds no sentences")
+
+
+# ----------------------------------------------------------------------------- CoNLL
+def _side_ids(block, column: int, vocab, name: str):
+    """Tag ids of one column of a block; a missing column is an error naming the line."""
+    if isinstance(block, Block):
+        return vocab.ids(block, block.column_fields(column))
+    tags = []
+    for sentence in block.sentences:
+        tags.extend(column_of(sentence, column, name))
+    return vocab.ids_of(tags)
+
+
+def column_of(sentence: Sentence, column: int, name: str) -> list[str]:
+    """One column of a sentence.
+
+    Raises:
+        DataError: the sentence's lines have no such column.
+    """
+    try:
+        return sentence.column(column)
+    except IndexError:
+        width = len(sentence.rows[0])
+        raise DataError(
+            f"{name}:{sentence.lines[0]}: no column {column}: the line has {width} column{'s' if width != 1 else ''}",
+            hint="one-file input needs 'token ... gold pred'; give the prediction file too, or --gold-column/--pred-column",
+        ) from None
+
+
+def _block_tokens(block) -> list[list[str]]:
+    return [block.sentence(k).column(0) for k in range(block.n_sentences)]
+
+
+class ConllSource(BlockSource):
+    """One CoNLL input (``token ... gold pred``) or a gold and a prediction input."""
+
+    def __init__(self, gold: str, pred: str | None, options: Options) -> None:
+        super().__init__()
+        conlleval = options.mode == "conlleval"
+        self.one_file = pred is None
+        g_col, p_col = (-2, -1) if self.one_file else (-1, -1)
+        self.g_col = g_col if options.gold_column is None else options.gold_column
+        self.p_col = p_col if options.pred_column is None else options.pred_column
+        self.conlleval = conlleval
+        opts = dict(conlleval=conlleval, delimiter=options.delimiter, comments=options.comments,
+                    encoding=options.encoding)
+        g_cols = (self.g_col, self.p_col) if self.one_file else (self.g_col,)
+        self.gold_reader = BlockReader(str(gold), columns=g_cols, **opts)
+        self.pred_reader = None
+        try:
+            if not self.one_file:
+                self.pred_reader = BlockReader(str(pred), columns=(self.p_col,), **opts)
+        except BaseException:
+            self.gold_reader.close()
+            raise
+        self.gold_name = self.gold_reader.name
+        self.pred_name = self.pred_reader.name if self.pred_reader is not None else self.gold_name
+
+    @property
+    def documents(self) -> int:
+        return self.gold_reader.documents
+
+    @property
+    def ends_with_boundary(self) -> bool:
+        return self.gold_reader.ends_with_boundary
+
+    def empty_error(self) -> DataError:
+        for reader in (self.gold_reader, self.pred_reader):
+            if reader is not None and not reader.nonblank:
+                return reader.empty_error()
+        return super().empty_error()
+
+    def side_blocks(self) -> Iterator[tuple]:
+        """``(gold block, pred block, sentences before them)``, checked for alignment;
+        one-file input gives the same block twice."""
+        g_reader, p_reader = self.gold_reader, self.pred_reader
+        done = 0
+        try:
+            while True:
+                g_block = g_reader.take()
+                if g_block is None:
+                    break
+                if self.one_file:
+                    if self.conlleval:
+                        self._check_two_fields(g_block)
+                    p_block = g_block
+                else:
+                    p_block = p_reader.take(g_block.n_sentences)
+                    self._check_aligned(g_block, p_block, done)
+                yield g_block, p_block, done
+                done += g_block.n_sentences
+            if p_reader is not None:
+                extra = p_reader.take(1)
+                if extra is not None:
+                    raise self._ends_error(done, self.pred_name, self.gold_name, extra.sentence(0).lines[0])
+                if g_reader.documents != p_reader.documents:
+                    self.warnings.append(
+                        f"-DOCSTART- lines differ: {self.gold_name} has {g_reader.documents}, "
+                        f"{self.pred_name} has {p_reader.documents}; documents are taken from gold"
+                    )
+        finally:
+            g_reader.close()
+            if p_reader is not None:
+                p_reader.close()
+
+    def blocks(self, vocab, keep_tokens: bool = False) -> Iterator[AlignedBlock]:
+        for g_block, p_block, _ in self.side_blocks():
+            g_ids = _side_ids(g_block, self.g_col, vocab, self.gold_name)
+            p_ids = _side_ids(p_block, self.p_col, vocab, self.pred_name)
+            tokens = _block_tokens(g_block) if keep_tokens and self._has_tokens(g_block) else None
+            yield AlignedBlock(g_ids, p_ids, g_block.sentence_first, g_block.token_line, p_block.token_line, tokens)
+
+    def sentence_pairs(self) -> Iterator[tuple]:
+        """``(gold tags, pred tags, gold lines, pred lines, tokens or None)`` per sentence,
+        as Python lists (for analyses that need strings, not ids)."""
+        for g_block, p_block, _ in self.side_blocks():
+            for k in range(g_block.n_sentences):
+                g = g_block.sentence(k)
+                p = g if p_block is g_block else p_block.sentence(k)
+                width = len(g.rows[0])
+                tokens = g.column(0) if self.g_col % width != 0 else None
+                yield (column_of(g, self.g_col, self.gold_name), column_of(p, self.p_col, self.pred_name),
+                       g.lines, p.lines, tokens)
+
+    def _has_tokens(self, block) -> bool:
+        sentence = block.sentence(0)
+        width = len(sentence.rows[0])
+        return self.g_col % width != 0
+
+    def _check_two_fields(self, block) -> None:
+        sentence = block.sentence(0)
+        width = len(sentence.rows[0])
+        if width < 2:
+            raise DataError(
+                f"{self.gold_name}:{sentence.lines[0]}: unexpected number of features: "
+                f"{width} field where conlleval.pl needs at least 2",
+                hint="the file needs 'token ... gold pred'; for tab-separated files pass --delimiter '\\t'",
+            )
+
+    @staticmethod
+    def _ends_error(index: int, longer: str, shorter: str, line: int) -> DataError:
+        return DataError(
+            f"{shorter} ends after {index} sentences but {longer} goes on "
+            f"(sentence {index + 1} at {longer}:{line})",
+            hint="is the prediction file truncated, or the wrong file?",
+        )
+
+    def _check_aligned(self, g_block, p_block, done: int) -> None:
+        """Same sentences, same lengths, the same tokens (when both inputs carry them)."""
+        if (isinstance(g_block, Block) and isinstance(p_block, Block)
+                and blocks_aligned(g_block, p_block, self.g_col, self.p_col)):
+            return
+        n_pred = p_block.n_sentences if p_block is not None else 0
+        for k in range(min(g_block.n_sentences, n_pred)):
+            check_aligned(g_block.sentence(k), p_block.sentence(k), done + k + 1, self.gold_name,
+                          self.pred_name, self.g_col, self.p_col)
+        if n_pred < g_block.n_sentences:
+            raise self._ends_error(done + n_pred, self.gold_name, self.pred_name,
+                                   g_block.sentence(n_pred).lines[0])
+
+
+def check_aligned(g: Sentence, p: Sentence, index: int, g_name: str, p_name: str, gold_col: int,
+                  pred_col: int) -> None:
+    """Sentences must have the same length and, when both files carry tokens, the same tokens.
+
+    Raises:
+        DataError: naming both files, the sentence, the lines and the first difference.
+    """
+    if len(g.rows) != len(p.rows):
+        raise DataError(
+            f"sentence {index} has {len(g.rows)} tokens in {g_name} (line {g.lines[0]}) "
+            f"but {len(p.rows)} in {p_name} (line {p.lines[0]})",
+            hint="the files must hold the same tokens; was the prediction re-tokenized?",
+        )
+    g_width, p_width = len(g.rows[0]), len(p.rows[0])
+    if g_width < 2 or p_width < 2 or gold_col % g_width == 0 or pred_col % p_width == 0:
+        return
+    for k, (g_row, p_row) in enumerate(zip(g.rows, p.rows)):
+        if g_row[0] != p_row[0]:
+            raise DataError(
+                f"token mismatch at sentence {index}, token {k + 1}: {g_row[0]!r} at "
+                f"{g_name}:{g.lines[k]} but {p_row[0]!r} at {p_name}:{p.lines[k]}",
+                hint="gold and prediction must hold the same tokens in the same order",
+            )
+
+
+def blocks_aligned(g_block: Block, p_block: Block, g_col: int, p_col: int) -> bool:
+    """Whether two byte blocks hold the same sentences, lengths and (where both files
+    carry them) tokens: one vectorised comparison, 8 bytes at a time."""
+    import numpy as np
+
+    from .vocab import MASKS
+
+    if p_block.n_sentences != g_block.n_sentences or p_block.n_tokens != g_block.n_tokens:
+        return False
+    if not np.array_equal(g_block.sentence_first, p_block.sentence_first):
+        return False
+    gw, pw = g_block.token_width, p_block.token_width
+    check = np.flatnonzero((gw >= 2) & (pw >= 2) & (g_col % gw != 0) & (p_col % pw != 0))
+    if not len(check):
+        return True
+    g_field, p_field = g_block.token_first_field[check], p_block.token_first_field[check]
+    g_start, p_start = g_block.field_start[g_field], p_block.field_start[p_field]
+    g_len = g_block.field_end[g_field] - g_start
+    if not np.array_equal(g_len, p_block.field_end[p_field] - p_start):
+        return False
+    g_words, p_words = g_block.words(), p_block.words()
+    offset = 0
+    while len(g_len):  # compare 8 bytes at a time, dropping tokens already compared
+        mask = MASKS[np.minimum(g_len, 8)]
+        if not np.array_equal(g_words[g_start + offset] & mask, p_words[p_start + offset] & mask):
+            return False
+        longer = g_len > 8
+        g_start, p_start, g_len = g_start[longer], p_start[longer], g_len[longer] - 8
+        offset += 8
+    return True
+
+
+# ------------------------------------------------------------------ sentence pairs
+#: Tokens per block when batching sentence pairs.
+PAIR_BLOCK_TOKENS = 1 << 15
+
+
+class PairBlockSource(BlockSource):
+    """Batches a :class:`~seqeval_suite.evaluate.PairSource` (any reader of Python
+    sentence pairs) into aligned blocks of tag ids."""
+
+    def __init__(self, source) -> None:
+        super().__init__()
+        self.source = source
+        self.gold_name, self.pred_name = source.gold_name, source.pred_name
+        self.warnings = source.warnings  # the reader may add to them while it is read
+
+    @property
+    def documents(self) -> int:
+        return self.source.documents
+
+    @property
+    def ends_with_boundary(self) -> bool:
+        readers = self.source.readers
+        return readers[0].ends_with_boundary if readers else True
+
+    def empty_error(self) -> DataError:
+        for reader in self.source.readers:
+            if hasattr(reader, "empty_error") and not reader.nonblank:
+                return reader.empty_error()
+            if getattr(reader, "nonblank_lines", None) == 0:
+                what = "is empty" if reader.lines_read == 0 else "has only blank lines"
+                return DataError(f"{reader.name} {what}: no tokens to score", hint="is this the right file?")
+        return super().empty_error()
+
+    def blocks(self, vocab, keep_tokens: bool = False) -> Iterator[AlignedBlock]:
+        gold, pred, g_lines, p_lines, lengths, tokens = [], [], [], [], [], []
+        has_lines = [True, True]
+        for pair in self.source.pairs:
+            n = len(pair.gold)
+            if not n:  # empty sentences are not counted (SPEC §2)
+                continue
+            gold.extend(pair.gold)
+            pred.extend(pair.pred)
+            for k, (lines, into) in enumerate(((pair.gold_lines, g_lines), (pair.pred_lines, p_lines))):
+                if lines is None:
+                    has_lines[k] = False
+                elif has_lines[k]:
+                    into.extend(lines)
+            lengths.append(n)
+            if keep_tokens:
+                tokens.append(pair.tokens)
+            if len(gold) >= PAIR_BLOCK_TOKENS:
+                yield self._block(vocab, gold, pred, g_lines, p_lines, lengths, tokens, has_lines, keep_tokens)
+                gold, pred, g_lines, p_lines, lengths, tokens = [], [], [], [], [], []
+        if lengths:
+            yield self._block(vocab, gold, pred, g_lines, p_lines, lengths, tokens, has_lines, keep_tokens)
+
+    @staticmethod
+    def _block(vocab, gold, pred, g_lines, p_lines, lengths, tokens, has_lines, keep_tokens) -> AlignedBlock:
+        import numpy as np
+
+        first = np.concatenate(([0], np.cumsum(np.array(lengths[:-1], dtype=np.int64)))).astype(np.int64)
+        return AlignedBlock(
+            vocab.ids_of(gold), vocab.ids_of(pred), first,
+            np.array(g_lines, dtype=np.int64) if has_lines[0] else None,
+            np.array(p_lines, dtype=np.int64) if has_lines[1] else None,
+            tokens if keep_tokens else None,
+        )
