@@ -205,18 +205,85 @@ class _PartialTally:
         self.cells = SentenceCounts()
 
     def add_block(self, gold, pred, sentence_of, type_names: list[str]) -> None:
-        """Match every sentence of a block that has an entity on either side."""
+        """Match every sentence of a block that has an entity on either side.
+
+        Flat spans never overlap on one side, so a prediction whose span equals a gold
+        span can only be matched with that gold entity. A sentence where every entity
+        either has a same-span partner or overlaps nothing on the other side is counted
+        with array operations; the others (boundary errors) go through nervaluate's
+        greedy matching (:class:`~seqeval_suite.partial.PartialMatcher`) one by one.
+        """
+        import numpy as np
+
+        hard = _overlapping_sentences(gold, pred, sentence_of)
+        self._add_easy(gold, pred, sentence_of, hard, type_names)
+        if not len(hard):
+            return
         from ..partial import doubled_credit
 
-        by_sentence: dict[int, tuple[list, list]] = {}
+        by_sentence: dict[int, tuple[list, list]] = {int(h): ([], []) for h in hard}
         for side, (begin, end, kind) in enumerate((gold, pred)):
-            for s, b, e, k in zip(sentence_of[begin].tolist(), begin.tolist(), end.tolist(), kind.tolist()):
-                by_sentence.setdefault(s, ([], []))[side].append((b, e, type_names[k]))
+            chosen = np.isin(sentence_of[begin], hard)
+            for s, b, e, k in zip(sentence_of[begin[chosen]].tolist(), begin[chosen].tolist(),
+                                  end[chosen].tolist(), kind[chosen].tolist()):
+                by_sentence[s][side].append((b, e, type_names[k]))
         for s in sorted(by_sentence):
             g, p = by_sentence[s]
             counts = self.matcher.add(g, p)[self.schema]
             tp, fp, fn = doubled_credit(counts, self.schema)
             self.cells.add(s, "*", tp, fp, fn)
+
+    def _add_easy(self, gold, pred, sentence_of, hard, type_names: list[str]) -> None:
+        """Counts of the sentences without partial overlaps: same-span pairs, SPU, MIS."""
+        import numpy as np
+
+        from ..partial import SCHEMAS, MatchCounts
+
+        n = len(sentence_of) + 1
+        g_keep = ~np.isin(sentence_of[gold[0]], hard)
+        p_keep = ~np.isin(sentence_of[pred[0]], hard)
+        gb, ge, gk = (a[g_keep] for a in gold)
+        pb, pe, pk = (a[p_keep] for a in pred)
+        if not len(gb) and not len(pb):
+            return
+        _, gi, pi = np.intersect1d(gb * n + ge, pb * n + pe, assume_unique=True, return_indices=True)
+        same = gk[gi] == pk[pi]
+        n_types = len(type_names)
+        g_sent, p_sent = sentence_of[gb], sentence_of[pb]
+        paired_g = np.zeros(len(gb), dtype=bool)
+        paired_g[gi] = True
+        paired_p = np.zeros(len(pb), dtype=bool)
+        paired_p[pi] = True
+        # Per sentence: same-span pairs of one type, of two types, unpaired gold, unpaired pred.
+        keys = np.concatenate((g_sent[gi][same], g_sent[gi][~same], g_sent[~paired_g], p_sent[~paired_p]))
+        kind = np.repeat(np.arange(4), (int(same.sum()), int((~same).sum()), int((~paired_g).sum()),
+                                        int((~paired_p).sum())))
+        sentences, inverse = np.unique(keys, return_inverse=True)
+        table = np.zeros((len(sentences), 4), dtype=np.int64)
+        np.add.at(table, (inverse, kind), 1)
+        both, differ, mis, spu = (table[:, k] for k in range(4))
+        by_schema = {
+            "strict": (both, differ), "type": (both, differ),   # (COR, INC)
+            "exact": (both + differ, 0 * both), "partial": (both + differ, 0 * both),
+        }
+        for schema in SCHEMAS:
+            cor, inc = by_schema[schema]
+            self.matcher.overall[schema] += MatchCounts(cor=int(cor.sum()), inc=int(inc.sum()),
+                                                        mis=int(mis.sum()), spu=int(spu.sum()))
+        cor, inc = by_schema[self.schema]
+        twice = 2 * cor  # no PAR where nothing overlaps partially
+        self.cells.add_many(sentences, np.zeros(len(sentences), dtype=np.int64), twice,
+                            2 * (cor + inc + spu) - twice, 2 * (cor + inc + mis) - twice, ["*"])
+        # Per type, each type on its own: a same-span pair of one type is COR; every other
+        # entity of the type overlaps nothing of its type, so it is MIS or SPU.
+        tp = np.bincount(gk[gi][same], minlength=n_types)
+        g_total = np.bincount(gk, minlength=n_types)
+        p_total = np.bincount(pk, minlength=n_types)
+        for t in np.flatnonzero(g_total + p_total).tolist():
+            counts = MatchCounts(cor=int(tp[t]), mis=int(g_total[t] - tp[t]), spu=int(p_total[t] - tp[t]))
+            cell = self.matcher.per_type.setdefault(type_names[t], {s: MatchCounts() for s in SCHEMAS})
+            for schema in SCHEMAS:
+                cell[schema] += counts
 
     def fill(self, report: Report) -> None:
         """Put the chosen schema's figures where a report's scores are read from."""
@@ -228,6 +295,28 @@ class _PartialTally:
         report.exact_per_type = report.per_type
         report.per_type = {t: as_counts(c[self.schema], self.schema) for t, c in self.matcher.per_type.items()}
         report.micro_override = as_counts(self.matcher.overall[self.schema], self.schema)
+
+
+def _overlapping_sentences(gold, pred, sentence_of):
+    """Sentences holding an entity that overlaps an entity of the other side without
+    having the same span (sorted int array)."""
+    import numpy as np
+
+    n = len(sentence_of)
+    hard = []
+    for (b1, e1, _), (b2, e2, _) in ((gold, pred), (pred, gold)):
+        # Tokens each side covers (flat spans: at most one entity a token) and the span
+        # that starts at each token.
+        covered = np.zeros(n + 1, dtype=np.int64)
+        np.add.at(covered, b2, 1)
+        np.add.at(covered, e2, -1)
+        inside = np.concatenate(([0], np.cumsum(np.cumsum(covered)[:-1] > 0)))
+        overlaps = inside[e1] - inside[b1] > 0
+        end_of = np.full(n + 1, -1, dtype=np.int64)
+        end_of[b2] = e2
+        exact = end_of[b1] == e1
+        hard.append(sentence_of[b1[overlaps & ~exact]])
+    return np.unique(np.concatenate(hard))
 
 
 def _invalid_by_tag(counts, vocab: TagVocabulary) -> Counter:
