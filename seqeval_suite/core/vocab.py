@@ -73,12 +73,12 @@ class TagVocabulary:
 
         index = self.index
         try:
-            return np.fromiter((index[t] for t in tags), dtype=np.int64)
+            return np.fromiter(map(index.__getitem__, tags), dtype=np.int64, count=len(tags))
         except KeyError:
             for tag in dict.fromkeys(tags):
                 if tag not in index:
                     self._add_name(tag)
-            return np.fromiter((index[t] for t in tags), dtype=np.int64)
+            return np.fromiter(map(index.__getitem__, tags), dtype=np.int64, count=len(tags))
 
     def ids(self, block, fields):
         """Ids of the given fields of a CoNLL :class:`~seqeval_suite.io.conll.Block`."""

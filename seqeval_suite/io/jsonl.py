@@ -257,6 +257,9 @@ class JsonlReader:
         if not isinstance(tags, list) or len(tags) != len(tokens):
             raise DataError(f"{where}: {len(tokens)} tokens but {key} has "
                             f"{len(tags) if isinstance(tags, list) else 'no list of'} tags")
+        kinds = set(map(type, tags))
+        if kinds == {str} or not kinds:  # the common case, checked in one pass
+            return (tokens if set(map(type, tokens)) <= {str} else [str(t) for t in tokens]), tags
         if any(isinstance(t, bool) or not isinstance(t, (int, str)) for t in tags):
             raise DataError(f"{where}: {key} must hold tag names or integer ids")
         if any(isinstance(t, int) for t in tags):
