@@ -5,7 +5,7 @@
 >>> round(report.micro.f1, 4)
 0.6667
 """
-__version__ = "0.1.0"
+from ._version import __version__  # noqa: E402
 
 from .errors import ConfigError, DataError, SeqevalSuiteError, UsageError  # noqa: E402
 from .evaluate import evaluate  # noqa: E402

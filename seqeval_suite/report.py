@@ -5,7 +5,7 @@ from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import __version__
+from ._version import __version__
 from .counts import Average, Counts, macro, total, weighted
 from .signature import signature
 

@@ -20,8 +20,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import __version__
+from ._version import __version__
 from .config import Config, Corpus, System, effective_types, map_tag
+from .counts import Counts, macro, total, weighted
 from .errors import DataError, SeqevalSuiteError
 from .signature import signature
 
@@ -405,8 +406,6 @@ def add_statistics(results: dict, unit_results: list[dict], stats) -> None:
     and a random run drawn per resample, so run-to-run variance widens it) and the
     paired test uses each system's median run.
     """
-    from .render.leaderboard import run_scores
-
     s = results["settings"]
     primary = s["primary"]
     metric = STATS_METRICS.get(primary)
@@ -563,3 +562,35 @@ def warnings_of(results: dict) -> list[str]:
             for message in run["warnings"]:
                 out.append(f"{entry['system']} on {entry['corpus']} (run {k + 1}): {message}")
     return out
+
+
+def run_scores(run: dict) -> dict[str, float]:
+    """Every metric of one run, computed from its counts (keys as :data:`ALL_METRICS`,
+    plus ``f1:<type>`` per type).
+
+    >>> s = run_scores({"per_type": {"PER": {"tp": 1, "fp": 1, "fn": 0}}})
+    >>> s["micro_p"], s["micro_r"], round(s["f1:PER"], 4)
+    (0.5, 1.0, 0.6667)
+    """
+    if "match" in run:
+        per_type, micro = _match_counts(run["match"])
+    else:
+        per_type = {t: Counts(c["tp"], c["fp"], c["fn"]) for t, c in run["per_type"].items()}
+        micro = total(per_type.values())
+    mac, wei = macro(per_type), weighted(per_type)
+    scores = {
+        "micro_p": micro.precision, "micro_r": micro.recall, "micro_f1": micro.f1,
+        "macro_p": mac.precision, "macro_r": mac.recall, "macro_f1": mac.f1, "weighted_f1": wei.f1,
+    }
+    for t, c in per_type.items():
+        scores[f"f1:{t}"] = c.f1
+    return scores
+
+
+def _match_counts(block: dict) -> tuple[dict[str, Counts], Counts]:
+    """Per-type and overall counts of a partial-match schema (overall is not their sum)."""
+    from .partial import MatchCounts, as_counts
+
+    schema = block["schema"]
+    per_type = {t: as_counts(MatchCounts(**c), schema) for t, c in block["per_type"].items()}
+    return per_type, as_counts(MatchCounts(**block["overall"]), schema)

@@ -22,7 +22,7 @@ def signature(
     >>> signature(mode="conlleval", scheme="auto", suffix=False, types=["PER", "LOC"])
     'mode:conlleval|scheme:auto|suffix:no|types:LOC,PER|match:strict|version:0.1.0'
     """
-    from . import __version__
+    from ._version import __version__
 
     parts = {
         "mode": mode,

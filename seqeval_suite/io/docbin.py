@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator, Sequence
 
 from ..errors import DataError
-from .formats import TaggedSentence
+from .tagged import TaggedSentence
 
 
 def doc_sentences(doc) -> list[tuple[list[str], list[str]]]:

@@ -10,9 +10,10 @@ this function. spaCy is imported only for the formats that need it.
 from __future__ import annotations
 
 import os
-from typing import Iterator, NamedTuple
+from typing import Iterator
 
 from ..errors import UsageError
+from .tagged import TaggedSentence
 
 FORMATS = ("conll", "jsonl", "labelstudio", "spacy")
 
@@ -21,18 +22,6 @@ EXTENSIONS = {
     ".conll": "conll", ".txt": "conll", ".tsv": "conll", ".iob": "conll", ".bio": "conll",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "labelstudio", ".spacy": "spacy",
 }
-
-
-class TaggedSentence(NamedTuple):
-    """One sentence: its tokens, its tags, and the 1-based line where it starts.
-
-    For JSON Lines the line is the record's line; for Label Studio the task's index
-    (1-based); for DocBin the document's index (1-based).
-    """
-
-    tokens: list[str]
-    tags: list[str]
-    line: int
 
 
 def detect_format(path: str | os.PathLike) -> str:

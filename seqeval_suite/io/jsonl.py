@@ -28,7 +28,7 @@ import os
 from typing import Any, Iterator, Sequence
 
 from ..errors import DataError, UsageError
-from .formats import TaggedSentence
+from .tagged import TaggedSentence
 
 ALIGNMENTS = ("strict", "expand", "contract")
 TAG_KEYS = ("tags", "ner_tags")

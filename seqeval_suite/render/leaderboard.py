@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from statistics import mean, stdev
 
-from ..counts import Counts, macro, total, weighted
+from ..runner import RESULTS_SCHEMA_VERSION, run_scores
 from . import text
 from .breakdown import html_section, markdown_section
 
@@ -52,38 +52,6 @@ class Board:
     note: str
     columns: list[tuple[str, str]]  # (value key, header)
     rows: list[Row] = field(default_factory=list)
-
-
-def run_scores(run: dict) -> dict[str, float]:
-    """Every metric of one run, computed from its counts (keys as :data:`ALL_METRICS`,
-    plus ``f1:<type>`` per type).
-
-    >>> s = run_scores({"per_type": {"PER": {"tp": 1, "fp": 1, "fn": 0}}})
-    >>> s["micro_p"], s["micro_r"], round(s["f1:PER"], 4)
-    (0.5, 1.0, 0.6667)
-    """
-    if "match" in run:
-        per_type, micro = _match_counts(run["match"])
-    else:
-        per_type = {t: Counts(c["tp"], c["fp"], c["fn"]) for t, c in run["per_type"].items()}
-        micro = total(per_type.values())
-    mac, wei = macro(per_type), weighted(per_type)
-    scores = {
-        "micro_p": micro.precision, "micro_r": micro.recall, "micro_f1": micro.f1,
-        "macro_p": mac.precision, "macro_r": mac.recall, "macro_f1": mac.f1, "weighted_f1": wei.f1,
-    }
-    for t, c in per_type.items():
-        scores[f"f1:{t}"] = c.f1
-    return scores
-
-
-def _match_counts(block: dict) -> tuple[dict[str, Counts], Counts]:
-    """Per-type and overall counts of a partial-match schema (overall is not their sum)."""
-    from ..partial import MatchCounts, as_counts
-
-    schema = block["schema"]
-    per_type = {t: as_counts(MatchCounts(**c), schema) for t, c in block["per_type"].items()}
-    return per_type, as_counts(MatchCounts(**block["overall"]), schema)
 
 
 def _summary(values: list[float]) -> tuple[float, float | None]:
@@ -402,7 +370,6 @@ def load_results(path: str) -> dict:
         raise DataError(f"{path}: not a results file ({exc})", hint="give the results.json that run wrote") from None
     if not isinstance(data, dict) or data.get("kind") != "seqeval-suite leaderboard":
         raise DataError(f"{path}: not a seqeval-suite results.json", hint="give the results.json that run wrote")
-    from ..runner import RESULTS_SCHEMA_VERSION
 
     if data.get("schema_version") != RESULTS_SCHEMA_VERSION:
         raise DataError(f"{path}: results schema version {data.get('schema_version')!r}, this tool reads "
