@@ -12,7 +12,6 @@ from collections import Counter
 from typing import Callable
 
 from ..counts import Counts
-from ..errors import DataError
 from ..report import Report, SentenceCounts
 from ..schemes import detect_scheme, ill_formed_transitions
 from .chunks import ChunkState, conlleval_block, conlleval_finish
@@ -471,5 +470,3 @@ def _conlleval_warnings(report: Report, misscored: str | None, outside: dict[str
                 "scored as conlleval.pl scores them"
             )
 
-
-__all__ = ["score", "vocabulary", "describe_scheme", "invalid_warning", "counter_report", "DataError"]

@@ -56,7 +56,6 @@ class TagVocabulary:
         self.index: dict[str, int] = {}
         self.keys = np.zeros(0, dtype=np.uint64)   # sorted packed keys of tags seen as bytes
         self.key_ids = np.zeros(0, dtype=np.int64)  # id of each sorted key
-        self.raw: list[bytes] = []
         self.prefix: list[int] = []
         self.type_id: list[int] = []
         self.invalid: list[bool] = []
