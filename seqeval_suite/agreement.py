@@ -21,20 +21,19 @@ job (:func:`read_corpus`); this module scores it.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Iterator, NamedTuple, Sequence
+from typing import Sequence
 
 from .errors import DataError, UsageError
-from .counts import Counts
 from .core.options import Options
-from .core.score import describe_scheme as _describe_scheme, invalid_warning as _invalid_warning
-from .evaluate import Pair, PairSource, score_pairs
+from .core.score import decode_entities, score
+from .core.source import ArraySource
+from .core.vocab import TagVocabulary
 from .io.annotations import DEFAULT_MISSING, Annotation, Corpus, read_corpus
 from .kappa import Statistic, cohen_kappa, fleiss_kappa, krippendorff_alpha
 from .report import SCHEMA_VERSION, Report
-from .schemes import TagTable, decode_lenient, decode_strict, strict_type
+from .schemes import TagTable
 from .signature import signature
 
 KAPPA_ON = ("tags", "types")
@@ -275,11 +274,10 @@ def agree(
                 "were left out as not labelled"
             )
     labels, outside = _label_matrix(corpus, kappa_on, options)
-    scorer = _PairScorer.build(corpus, options)
     for i, j in combinations(range(len(names_)), 2):
         if gold is not None and names_[j] == gold:
             i, j = j, i
-        report.pairs.append(_score_pair(corpus, i, j, options, labels, outside, report.warnings, scorer))
+        report.pairs.append(_score_pair(corpus, i, j, options, labels, outside, report.warnings))
     _chance_corrected(report, corpus, labels)
     if disagreements:
         report.disagreements = find_disagreements(corpus, options)
@@ -295,23 +293,19 @@ def _sentence_mask(corpus: Corpus, i: int, j: int):
     return (a & b).astype(bool)
 
 
-def _score_pair(corpus: Corpus, i: int, j: int, options: Options, labels, outside, warnings: list[str],
-                scorer: "_PairScorer | None" = None) -> PairResult:
-    """Score annotator j against annotator i: with ``scorer`` from spans decoded once per
-    annotator, else through the core evaluator (the two give identical reports)."""
+def _score_pair(corpus: Corpus, i: int, j: int, options: Options, labels, outside,
+                warnings: list[str]) -> PairResult:
+    """Score annotator j against annotator i on the sentences both labelled, through
+    the scoring core (:func:`seqeval_suite.core.score.score`), and their kappas."""
     import numpy as np
 
     ref, other = corpus.annotations[i], corpus.annotations[j]
-    mask = _sentence_mask(corpus, i, j)
-    shared = np.flatnonzero(mask)
+    shared = np.flatnonzero(_sentence_mask(corpus, i, j))
     both = (labels[i] >= 0) & (labels[j] >= 0)
     tokens = int(np.count_nonzero(both))
     report = None
     if len(shared):
-        if scorer is not None:
-            report = scorer.score(i, j, mask, both, tokens)
-        else:
-            report = _score_pair_streaming(corpus, i, j, shared, options)
+        report = score(_pair_source(corpus, i, j, shared), options)
         for message in report.warnings:
             if message not in warnings:
                 warnings.append(message)
@@ -323,265 +317,17 @@ def _score_pair(corpus: Corpus, i: int, j: int, options: Options, labels, outsid
     return PairResult(ref.name, other.name, int(len(shared)), tokens, report, kappa, kappa_entity)
 
 
-def _score_pair_streaming(corpus: Corpus, i: int, j: int, shared, options: Options) -> Report:
-    """One pair through :func:`~seqeval_suite.evaluate.score_pairs`, sentence by sentence
-    (conlleval mode, and strict-mode input that the evaluator refuses)."""
+def _pair_source(corpus: Corpus, i: int, j: int, shared) -> ArraySource:
+    """Annotators i (as gold) and j over the ``shared`` sentences, as the core's input."""
+    import numpy as np
+
     ref, other = corpus.annotations[i], corpus.annotations[j]
-    offsets = corpus.offsets
-    r_tags, o_tags = corpus.tags_of(i), corpus.tags_of(j)
 
-    def pairs() -> Iterator[Pair]:
-        r_lines, o_lines = ref.lines, other.lines
-        with_lines = len(r_lines) > 0
-        for s in shared.tolist():
-            a, b = offsets[s], offsets[s + 1]
-            if with_lines:
-                yield Pair(r_tags[a:b], o_tags[a:b], r_lines[a:b], o_lines[a:b])
-            else:
-                yield Pair(r_tags[a:b], o_tags[a:b])
+    def lines(a: Annotation):
+        return np.frombuffer(a.lines, dtype=np.int32) if len(a.lines) else None
 
-    readers = (ref.reader,) if ref.reader is not None else ()
-    return score_pairs(PairSource(pairs(), ref.source, other.source, readers), options)
-
-
-class _Decoded(NamedTuple):
-    """One annotator's tags decoded once, for every pair the annotator is in."""
-
-    begin: object      # spans (numpy): first token (corpus position), end exclusive, type id,
-    end: object        # in token order, already limited to ``types``
-    kind: object
-    sentence: object   # the corpus sentence of each span
-    invalid: object    # positions of invalid tags (lenient mode)
-    transitions: object  # per token: (previous prefix, prefix, same type) code (lenient mode)
-    last_prefix: object  # per sentence: the prefix of its last token (lenient mode)
-    dropped: object    # per sentence: ill-formed runs no entity covers (strict mode)
-
-
-class _PairScorer:
-    """Scores pairs of annotators from spans each annotator's tags were decoded into once.
-
-    Every report equals what :func:`~seqeval_suite.evaluate.score_pairs` gives on the
-    pair's shared sentences (``tests/test_agree_speed_equivalence.py`` holds it to that):
-    spans come from the evaluator's vectorised decoders, matching is exact on
-    ``(start, end, type)``, per-sentence cells are numbered over the shared sentences,
-    and scheme detection, ill-formed and invalid-tag counts are summed over them only.
-    """
-
-    def __init__(self, corpus: Corpus, options: Options) -> None:
-        import numpy as np
-
-        self.corpus, self.options = corpus, options
-        self.strict = options.mode == "strict"
-        starts = np.frombuffer(corpus.offsets, dtype=np.int64)
-        self.starts, n = starts[:-1], int(starts[-1])
-        self.first = np.zeros(n, dtype=bool)
-        self.first[self.starts] = True
-        self.last = np.roll(self.first, -1)
-        self.sentence_of = np.cumsum(self.first) - 1
-        self.longest = int(np.diff(starts).max())
-        self._tag_properties(corpus.tag_names)
-        self.keep = (np.array([t in options.types for t in self.type_names], dtype=bool)
-                     if options.types is not None else None)
-        self.decoded: dict[int, _Decoded] = {}
-
-    @classmethod
-    def build(cls, corpus: Corpus, options: Options) -> "_PairScorer | None":
-        """A scorer, or None where pairs must go through the core evaluator: conlleval
-        mode (its chunks run across sentences), partial matching, a corpus too large
-        for integer span keys, and strict-mode tags the evaluator refuses (it names them)."""
-        if options.mode == "conlleval" or options.match != "strict":
-            return None
-        scorer = cls(corpus, options)
-        if (scorer.first.size + 1) * (scorer.longest + 1) * (len(scorer.type_names) + 1) >= 1 << 62:
-            return None
-        if scorer.strict and scorer.refused_in_labelled():
-            return None
-        return scorer
-
-    def _tag_properties(self, names: list[str]) -> None:
-        """Per tag id: prefix code, type id, invalid (lenient) and refused (strict) flags."""
-        import numpy as np
-
-        from .schemes import PREFIX_CODE, SCHEME_PREFIXES
-
-        table = TagTable(suffix=self.options.suffix, lenient=not self.strict)
-        allowed = SCHEME_PREFIXES.get(self.options.scheme, frozenset())
-        self.type_names, index = [""], {"": 0}
-        prefix, type_id, invalid, refused = [], [], [], []
-        for tag in names:
-            parsed = table.parse(tag)
-            bad = parsed is None or (self.strict and parsed[0] != "O" and parsed[0] not in allowed)
-            invalid.append(parsed is None)
-            refused.append(bad and self.strict)
-            if bad or parsed[0] == "O":
-                prefix.append(0)
-                type_id.append(0)
-                continue
-            name = strict_type(parsed[1]) if self.strict else parsed[1]
-            if name not in index:
-                index[name] = len(self.type_names)
-                self.type_names.append(name)
-            prefix.append(PREFIX_CODE[parsed[0]])
-            type_id.append(index[name])
-        self.prefix_of = np.array(prefix, dtype=np.int64)
-        self.type_of = np.array(type_id, dtype=np.int64)
-        self.invalid_of = np.array(invalid, dtype=bool)
-        self.refused_of = np.array(refused, dtype=bool)
-
-    def refused_in_labelled(self) -> bool:
-        """Whether a labelled sentence holds a tag strict mode refuses."""
-        if not self.refused_of.any():
-            return False
-        for a in self.corpus.annotations:
-            refused = self.refused_of[a.ids]
-            if refused.any() and (refused & _token_sentence_mask(self.corpus, a.labelled)).any():
-                return True
-        return False
-
-    def _decode(self, k: int) -> _Decoded:
-        """Annotator k's spans and per-token facts (cached)."""
-        import numpy as np
-
-        from .core.decode import lenient_spans_np, strict_spans_np
-
-        found = self.decoded.get(k)
-        if found is not None:
-            return found
-        ids = self.corpus.annotations[k].ids
-        prefix, type_ = self.prefix_of[ids], self.type_of[ids]
-        first, last = self.first, self.last
-        invalid = transitions = last_prefix = dropped = None
-        if self.strict:
-            begin, end, kind = strict_spans_np(prefix, type_, first, last, self.options.scheme)
-            dropped = self._dropped_runs(prefix, begin, end)
-        else:
-            begin, end, kind = lenient_spans_np(prefix, type_, first, last)
-            invalid = np.flatnonzero(self.invalid_of[ids])
-            prev_p, prev_t = np.roll(prefix, 1), np.roll(type_, 1)
-            prev_p[first] = 0
-            prev_t[first] = -1  # nothing equals the type before a sentence's start...
-            same = (prev_t == type_) | (first & (prefix == 0))  # ...except O's empty type
-            transitions = ((prev_p * 5 + prefix) * 2 + same).astype(np.int8)
-            last_prefix = prefix[last]
-        if self.keep is not None:
-            wanted = self.keep[kind]
-            begin, end, kind = begin[wanted], end[wanted], kind[wanted]
-        found = self.decoded[k] = _Decoded(begin, end, kind, self.sentence_of[begin], invalid,
-                                           transitions, last_prefix, dropped)
-        return found
-
-    def _dropped_runs(self, prefix, begin, end):
-        """Per sentence, maximal non-O runs that no span covers (``uncovered_runs``)."""
-        import numpy as np
-
-        cover = np.zeros(len(prefix) + 1, dtype=np.int64)
-        np.add.at(cover, begin, 1)
-        np.add.at(cover, end, -1)
-        loose = (prefix != 0) & (np.cumsum(cover[:-1]) == 0)
-        before = np.roll(loose, 1)
-        before[self.first] = False
-        runs = np.flatnonzero(loose & ~before)
-        return np.bincount(self.sentence_of[runs], minlength=len(self.starts))
-
-    def score(self, i: int, j: int, mask, both, tokens: int) -> Report:
-        """The report of annotator j against annotator i on the sentences ``mask`` marks
-        (``both``: their tokens, ``tokens`` of them)."""
-        import numpy as np
-
-        options = self.options
-        ref, other = self.corpus.annotations[i], self.corpus.annotations[j]
-        everything = bool(mask.all())
-        report = Report(per_type={}, mode=options.mode, scheme_setting=options.scheme, suffix=options.suffix,
-                        types=options.types)
-        gold, pred = self._decode(i), self._decode(j)
-        self._match(gold, pred, mask, everything, report)
-        same = ref.ids == other.ids
-        report.tokens, report.sentences = tokens, int(np.count_nonzero(mask))
-        report.correct_tags = int(np.count_nonzero(same if everything else same & both))
-        names = {"gold": ref.source, "pred": other.source}
-        if self.strict:
-            dropped = {side: int(d.dropped.sum() if everything else d.dropped[mask].sum())
-                       for side, d in (("gold", gold), ("pred", pred))}
-            report.scheme, report.scheme_note = options.scheme, "named"
-            report.ill_formed, report.ill_formed_kind = dropped, "dropped_runs"
-            for side, n in dropped.items():
-                if n:
-                    report.warnings.append(f"{names[side]}: {n} ill-formed {options.scheme} "
-                                           f"run{'s' if n != 1 else ''} yielded no entity (strict mode)")
-        else:
-            transitions = {side: self._transitions(d, mask, both, everything)
-                           for side, d in (("gold", gold), ("pred", pred))}
-            _describe_scheme(report, transitions, options.scheme)
-            invalid = {}
-            for side, d, a in (("gold", gold, ref), ("pred", pred, other)):
-                found, line = self._invalid(d, a, both, everything)
-                invalid[side] = sum(found.values())
-                if found:
-                    report.warnings.append(_invalid_warning(names[side], found, line))
-            report.invalid_tags = invalid
-        readers = (ref.reader,) if ref.reader is not None else ()
-        report.documents = max(readers[0].documents if readers else 0, 1)
-        return report
-
-    def _match(self, gold: _Decoded, pred: _Decoded, mask, everything: bool, report: Report) -> None:
-        """Exact span-and-type matching; per-type totals and per-sentence cells, the
-        sentences numbered as the pair's own (0 = the first shared sentence)."""
-        import numpy as np
-
-        n_types = len(self.type_names)
-        width = self.longest + 1
-        spans = []
-        for d in (gold, pred):
-            keep = slice(None) if everything else mask[d.sentence]
-            begin, end, kind, sentence = d.begin[keep], d.end[keep], d.kind[keep], d.sentence[keep]
-            spans.append(((begin * width + (end - begin)) * n_types + kind, kind, sentence))
-        (g_key, g_kind, g_sent), (p_key, p_kind, p_sent) = spans
-        g_hit = np.isin(g_key, p_key, assume_unique=True)
-        p_hit = np.isin(p_key, g_key, assume_unique=True)
-        tp = np.bincount(g_kind[g_hit], minlength=n_types)
-        fn = np.bincount(g_kind[~g_hit], minlength=n_types)
-        fp = np.bincount(p_kind[~p_hit], minlength=n_types)
-        report.per_type = {self.type_names[t]: Counts(int(tp[t]), int(fp[t]), int(fn[t]))
-                           for t in np.flatnonzero(tp + fn + fp).tolist()}
-        number = np.arange(len(mask)) if everything else np.cumsum(mask) - 1
-        cell = np.concatenate((number[g_sent] * n_types + g_kind, number[p_sent] * n_types + p_kind))
-        if not len(cell):
-            return
-        unique, inverse = np.unique(cell, return_inverse=True)
-        g_cell, p_cell = inverse[: len(g_key)], inverse[len(g_key):]
-        size = len(unique)
-        report.sentence_counts.add_many(
-            unique // n_types, unique % n_types, np.bincount(g_cell[g_hit], minlength=size),
-            np.bincount(p_cell[~p_hit], minlength=size), np.bincount(g_cell[~g_hit], minlength=size),
-            self.type_names)
-
-    def _transitions(self, d: _Decoded, mask, both, everything: bool) -> Counter:
-        """The prefix-transition histogram of one side over the shared sentences."""
-        import numpy as np
-
-        codes = np.bincount(d.transitions if everything else d.transitions[both], minlength=50)
-        ends = np.bincount(d.last_prefix if everything else d.last_prefix[mask], minlength=5)
-        letters = "OBIES"
-        out: Counter = Counter()
-        for code in np.flatnonzero(codes).tolist():
-            pair, same = divmod(code, 2)
-            out[(letters[pair // 5], letters[pair % 5], bool(same))] += int(codes[code])
-        for code in np.flatnonzero(ends).tolist():
-            out[(letters[code], "O", False)] += int(ends[code])
-        return out
-
-    def _invalid(self, d: _Decoded, annotation: Annotation, both, everything: bool):
-        """Invalid tags of one side over the shared sentences, and the first one's line."""
-        import numpy as np
-
-        at = d.invalid if everything or not len(d.invalid) else d.invalid[both[d.invalid]]
-        if not len(at):
-            return Counter(), None
-        counts = np.bincount(annotation.ids[at])
-        names = self.corpus.tag_names
-        found = Counter({names[t]: int(counts[t]) for t in np.flatnonzero(counts).tolist()})
-        line = annotation.lines[int(at[0])] if len(annotation.lines) else None
-        return found, line
+    return ArraySource(corpus.tag_names, ref.ids, other.ids, np.frombuffer(corpus.offsets, dtype=np.int64),
+                       shared, lines(ref), lines(other), names=(ref.source, other.source), reader=ref.reader)
 
 
 def _token_sentence_mask(corpus: Corpus, labelled: bytearray):
@@ -643,23 +389,6 @@ def _chance_corrected(report: AgreementReport, corpus: Corpus, labels) -> None:
 
 
 # ------------------------------------------------------------------ disagreements
-def _decoder(options: Options):
-    strict = options.mode == "strict"
-    table = TagTable(suffix=options.suffix, lenient=not strict)
-    keep = set(options.types) if options.types is not None else None
-
-    def spans(tags: Sequence[str]):
-        parsed = table.parse_all(tags)
-        if strict:
-            found = decode_strict([p if p[0] == "O" else (p[0], strict_type(p[1])) for p in parsed], options.scheme)
-        else:
-            # conlleval mode has no span decoder; its chunks equal lenient ones on BIO data.
-            found = decode_lenient(parsed)
-        return [s for s in found if keep is None or s[2] in keep]
-
-    return spans
-
-
 def find_disagreements(corpus: Corpus, options: Options) -> list[dict]:
     """Every group of overlapping spans on which the annotators who labelled the
     sentence do not all give the same single span, sorted by sentence and offset.
@@ -671,16 +400,16 @@ def find_disagreements(corpus: Corpus, options: Options) -> list[dict]:
     (same boundaries, other types), ``boundary`` (boundaries differ) or
     ``missing/extra`` (an annotator has no span there).
     """
-    decode = _decoder(options)
+    spans_of = _entities_by_sentence(corpus, options)
     rows: list[dict] = []
     offsets = corpus.offsets
     first = corpus.annotations[0]
     for s in range(corpus.sentences):
-        a, b = offsets[s], offsets[s + 1]
+        a = offsets[s]
         who = [k for k, ann in enumerate(corpus.annotations) if ann.labelled[s]]
         if len(who) < 2:
             continue
-        spans = sorted((span, k) for k in who for span in decode(corpus.tags_of(k)[a:b]))
+        spans = sorted((span, k) for k in who for span in spans_of[k].get(s, ()))
         for group in _overlap_groups(spans):
             row = _disagreement_row(group, who, corpus)
             if row is None:
@@ -691,6 +420,29 @@ def find_disagreements(corpus: Corpus, options: Options) -> list[dict]:
             rows.append({"sentence": s + 1, "line": line, "start": start, "end": end, "text": text,
                          **row})
     return rows
+
+
+def _entities_by_sentence(corpus: Corpus, options: Options) -> list[dict[int, list]]:
+    """Per annotator, sentence -> ``(start, end, type)`` entities, decoded by the core
+    (lenient decoding in conlleval mode, whose chunks equal lenient ones on B/I/O data)."""
+    import numpy as np
+
+    _encode(corpus)
+    vocab = TagVocabulary(options.mode == "strict", options.scheme, options.suffix)
+    remap = vocab.ids_of(corpus.tag_names)
+    starts = np.frombuffer(corpus.offsets, dtype=np.int64)[:-1]
+    out = []
+    for k, annotation in enumerate(corpus.annotations):
+        labelled = np.frombuffer(annotation.labelled, dtype=np.uint8).astype(bool)
+        ids = remap[annotation.ids]
+        if options.mode == "strict":  # a tag strict mode refuses is read as O here, as parse_all did
+            ids = np.where(vocab.arrays()[3][ids], vocab.ids_of(["O"])[0], ids)
+        by_sentence: dict[int, list] = {}
+        for s, b, e, t in zip(*(a.tolist() for a in decode_entities(ids, starts, vocab, options))):
+            if labelled[s]:
+                by_sentence.setdefault(s, []).append((b, e, vocab.type_names[t]))
+        out.append(by_sentence)
+    return out
 
 
 def _overlap_groups(spans):

@@ -1,8 +1,8 @@
-"""``agree`` scores pairs from spans decoded once per annotator, and reads plain CoNLL
-files with the block reader (issue 8). Every pair's report must stay identical to
-what the core evaluator's streaming ``score_pairs`` gives on the pair's shared
-sentences: the oracle below builds those sentence pairs itself from the generated
-data (not through ``agree``'s reader) and scores them with ``score_pairs``.
+"""``agree`` reads annotators' CoNLL files with the block reader and scores each pair
+through the scoring core on tag-id arrays (issues 8 and 15). Every pair's report must
+stay identical to what ``score_pairs`` gives on the pair's shared sentences: the
+oracle below builds those sentence pairs itself from the generated data (not through
+``agree``'s reader) and scores them with ``score_pairs``.
 """
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import seqeval_suite.io.annotations as annotations_module
 import seqeval_suite.io.conll as conll_io
 from seqeval_suite.agreement import agree
 from seqeval_suite.errors import DataError
@@ -179,9 +178,13 @@ def test_agree_files_pairs_equal_score_pairs(tmp_path_factory, data):
 
 
 def streaming_agree(*args, **kwargs):
-    """``agree`` with the block reader switched off (as for ``evaluate``)."""
+    """``agree`` with every block read by the line reader instead of numpy parsing."""
+
+    def refuse(*a, **k):
+        raise conll_io.Unsupported("forced: read by lines")
+
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SEQEVAL_SUITE_NO_FAST_PATH", "1")
+        patch.setattr(conll_io, "parse_block", refuse)
         return agree(*args, **kwargs)
 
 
@@ -197,7 +200,7 @@ def test_agree_lists_pairs_equal_score_pairs(data):
 
 
 def test_agree_reads_plain_conll_with_the_block_reader(tmp_path, monkeypatch):
-    """The speed-up is in use: plain CoNLL files do not go through the streaming reader."""
+    """The speed-up is in use: plain CoNLL files are parsed with numpy, not by the line reader."""
     a, b = tmp_path / "a.conll", tmp_path / "b.conll"
     a.write_text("EU B-ORG\nrejects O\n\nBonn B-LOC\n", encoding="utf-8")
     b.write_text("EU B-ORG\nrejects O\n\nBonn B-PER\n", encoding="utf-8")
@@ -205,14 +208,14 @@ def test_agree_reads_plain_conll_with_the_block_reader(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the streaming reader was used")
 
-    monkeypatch.setattr(annotations_module, "_read_files", refuse)
+    monkeypatch.setattr(conll_io.ConllReader, "read_stream", refuse)
     report = agree([str(a), str(b)])
     assert report.pair("a", "b").report.per_type["ORG"].tp == 1
     assert report.pair("a", "b").f1 == 0.5
 
 
 def test_agree_falls_back_to_the_streaming_reader_for_what_blocks_cannot_read(tmp_path):
-    """A file that differs from the others is read by the streaming reader, which names it."""
+    """A file that differs from the others is named, with the sentence and token."""
     a, b = tmp_path / "a.conll", tmp_path / "b.conll"
     a.write_text("EU B-ORG\nrejects O\n", encoding="utf-8")
     b.write_text("EU B-ORG\nrefuses O\n", encoding="utf-8")

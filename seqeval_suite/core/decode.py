@@ -77,7 +77,7 @@ def lenient_spans_np(prefix, type_, first, last):
     ends = np.flatnonzero(end)
     # Each entity begins at the latest start at or before its last token (seqeval's
     # begin_offset); after every end the next non-O token is a start, so this is exact.
-    begins = starts[np.searchsorted(starts, ends, side="right") - 1] if len(ends) else ends
+    begins = starts[np.cumsum(start)[ends] - 1] if len(ends) else ends
     return begins, ends + 1, type_[ends]
 
 

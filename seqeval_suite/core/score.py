@@ -45,6 +45,51 @@ def vocabulary(options: Options) -> TagVocabulary:
     return TagVocabulary(options.mode == "strict", options.scheme, options.suffix)
 
 
+def decode_entities(ids, sentence_first, vocab: TagVocabulary, options: Options):
+    """One side's entities from tag ids, with the decoder of ``options``' mode
+    (conlleval mode, which has no spans of its own, decodes leniently: on B/I/O data its
+    chunks are the same).
+
+    Args:
+        ids: int array of tag ids (``vocab``'s) of whole sentences.
+        sentence_first: int array, the first token of each sentence.
+
+    Returns:
+        ``(sentence, start, end, type_id)`` int arrays in token order; start and end
+        (exclusive) count from the sentence's first token; ``vocab.type_names[type_id]``
+        is the type. Types outside ``options.types`` are left out.
+
+    Raises:
+        DataError: a tag strict mode refuses (no line: the caller's input has none here).
+
+    >>> v = TagVocabulary(False, "auto", False)
+    >>> import numpy as np
+    >>> s, b, e, k = decode_entities(v.ids_of(["B-PER", "I-PER", "O", "B-LOC"]), np.array([0, 2]), v, Options())
+    >>> s.tolist(), b.tolist(), e.tolist(), [v.type_names[t] for t in k.tolist()]
+    ([0, 1], [0, 1], [2, 2], ['PER', 'LOC'])
+    """
+    import numpy as np
+
+    prefix_of, type_of, _, rejected_of = vocab.arrays()
+    n = len(ids)
+    first = np.zeros(n, dtype=bool)
+    first[sentence_first] = True
+    last = np.roll(first, -1)
+    prefix, type_ = prefix_of[ids], type_of[ids]
+    if options.mode == "strict":
+        if rejected_of[ids].any():
+            raise vocab.rejection(int(ids[int(np.argmax(rejected_of[ids]))]), "input")
+        begin, end, kind = strict_spans_np(prefix, type_, first, last, options.scheme)
+    else:
+        begin, end, kind = lenient_spans_np(prefix, type_, first, last)
+    if options.types is not None:
+        keep = np.array([name in options.types for name in vocab.type_names])[kind]
+        begin, end, kind = begin[keep], end[keep], kind[keep]
+    sentence = np.cumsum(first)[begin] - 1
+    offset = np.asarray(sentence_first)[sentence]
+    return sentence, begin - offset, end - offset, kind
+
+
 # -------------------------------------------------------------- lenient and strict
 class _Totals:
     """Everything accumulated over blocks."""
@@ -180,8 +225,8 @@ def _match_exact(gold, pred, sentence_of, type_names: list[str], totals: _Totals
     values[: len(g_kind), 2] = ~g_hit
     values[len(g_kind):, 1] = ~p_hit
     unique, inverse = np.unique(cell_key, return_inverse=True)
-    summed = np.zeros((len(unique), 3), dtype=np.int64)
-    np.add.at(summed, inverse, values)
+    summed = np.stack([np.bincount(inverse, weights=values[:, c], minlength=len(unique)) for c in range(3)],
+                      axis=1).astype(np.int64)
     # Stored at once in the compact int32 table, so memory grows only by 20 bytes a cell.
     totals.sentence_counts.add_many(unique // n_types, unique % n_types, summed[:, 0], summed[:, 1],
                                     summed[:, 2], type_names)

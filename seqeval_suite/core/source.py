@@ -354,3 +354,66 @@ class PairBlockSource(BlockSource):
             np.array(p_lines, dtype=np.int64) if has_lines[1] else None,
             tokens if keep_tokens else None,
         )
+
+
+# ------------------------------------------------------------------ arrays in memory
+#: Tokens per block when scoring arrays already in memory.
+ARRAY_BLOCK_TOKENS = 1 << 20
+
+
+class ArraySource(BlockSource):
+    """Two sides already held as tag-id arrays over one list of tag names (an
+    agreement corpus), restricted to some sentences, scored in blocks.
+
+    Args:
+        tag_names: the names the ids index.
+        gold_ids, pred_ids: int arrays, one id per token of the whole corpus.
+        starts: int64 array, the first token of every corpus sentence, then the corpus size.
+        sentences: the corpus sentences to score (sorted int array).
+        gold_line, pred_line: per-token line arrays, or None.
+        names: ``(gold name, pred name)`` as messages show them.
+        reader: the gold side's reader (documents, conlleval.pl's last boundary), or None.
+    """
+
+    def __init__(self, tag_names: list[str], gold_ids, pred_ids, starts, sentences, gold_line=None,
+                 pred_line=None, *, names: tuple[str, str] = ("gold", "pred"), reader=None) -> None:
+        super().__init__()
+        self.tag_names = tag_names
+        self.gold_ids, self.pred_ids = gold_ids, pred_ids
+        self.starts, self.sentences = starts, sentences
+        self.gold_line, self.pred_line = gold_line, pred_line
+        self.gold_name, self.pred_name = names
+        self.reader = reader
+
+    @property
+    def documents(self) -> int:
+        return self.reader.documents if self.reader is not None else 0
+
+    @property
+    def ends_with_boundary(self) -> bool:
+        return self.reader.ends_with_boundary if self.reader is not None else True
+
+    def blocks(self, vocab, keep_tokens: bool = False) -> Iterator[AlignedBlock]:
+        import numpy as np
+
+        remap = vocab.ids_of(self.tag_names)
+        starts, chosen = self.starts, self.sentences
+        if not len(chosen):
+            return
+        lengths = starts[chosen + 1] - starts[chosen]
+        # Blocks of whole sentences of about ARRAY_BLOCK_TOKENS tokens each.
+        cut = np.searchsorted(np.cumsum(lengths), np.arange(1, int(lengths.sum()) // ARRAY_BLOCK_TOKENS + 1)
+                              * ARRAY_BLOCK_TOKENS)
+        for part in np.split(np.arange(len(chosen)), np.unique(cut[(cut > 0) & (cut < len(chosen))])):
+            sentence, length = chosen[part], lengths[part]
+            if len(part) == len(starts) - 1:
+                tokens = slice(None)
+            else:
+                tokens = np.repeat(starts[sentence] - np.concatenate(([0], np.cumsum(length)[:-1])), length) \
+                    + np.arange(int(length.sum()))
+            first = np.concatenate(([0], np.cumsum(length)[:-1])).astype(np.int64)
+            yield AlignedBlock(
+                remap[self.gold_ids[tokens]], remap[self.pred_ids[tokens]], first,
+                self.gold_line[tokens] if self.gold_line is not None else None,
+                self.pred_line[tokens] if self.pred_line is not None else None,
+            )

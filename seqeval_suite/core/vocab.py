@@ -191,7 +191,8 @@ class TagVocabulary:
         import numpy as np
 
         if self._arrays is None or len(self._arrays[0]) != len(self.names):
-            self._arrays = (np.array(self.prefix, dtype=np.int64), np.array(self.type_id, dtype=np.int64),
+            # Narrow dtypes: decoders stream fewer bytes (prefix codes < 7; transition codes < 74).
+            self._arrays = (np.array(self.prefix, dtype=np.int8), np.array(self.type_id, dtype=np.int32),
                             np.array(self.invalid, dtype=bool),
                             np.array([r is not None for r in self.rejected], dtype=bool))
         return self._arrays

@@ -21,7 +21,7 @@ from typing import Iterator, Mapping, NamedTuple, Sequence
 
 from ..errors import DataError, UsageError
 from ..core.options import Options
-from .conll import ConllReader, Sentence, display_name
+from .conll import Block, BlockReader, Sentence, display_name
 from .formats import detect_format
 
 DEFAULT_MISSING = ("?", "_", "")
@@ -71,8 +71,7 @@ def read_corpus(annotations, *, columns=None, names=None, tag_column: int = -1, 
         resolved = _resolve_names([Path(p).name.split(".")[0] if p != "-" else "stdin" for p in paths], names)
         _check_names(resolved)
         if all(f == "conll" for f in formats):
-            fast = _read_files_fast(paths, resolved, tag_column, options, missing, keep_tokens)
-            return fast if fast is not None else _read_files(paths, resolved, tag_column, options, missing, keep_tokens)
+            return _read_files(paths, resolved, tag_column, options, missing, keep_tokens)
         return _read_formats(paths, formats, resolved, tag_column, options, missing, keep_tokens, labels, alignment)
     if columns is not None:
         raise UsageError("columns apply to a file", hint="pass one path with columns")
@@ -204,9 +203,19 @@ def _resolve_names(default: Sequence[str], names: Sequence[str] | str | None) ->
     return names
 
 
-def _reader(path: str, options: Options) -> ConllReader:
-    return ConllReader(path, delimiter=options.delimiter, comments=options.comments,
-                       conlleval=options.mode == "conlleval", encoding=options.encoding)
+def _reader(path: str, options: Options, columns: tuple[int, ...] = ()) -> BlockReader:
+    return BlockReader(path, conlleval=options.mode == "conlleval", delimiter=options.delimiter,
+                       comments=options.comments, encoding=options.encoding, columns=columns)
+
+
+def _sentences(reader: BlockReader) -> Iterator[Sentence]:
+    """A reader's sentences as strings (for inputs read sentence by sentence)."""
+    try:
+        while (block := reader.take()) is not None:
+            for k in range(block.n_sentences):
+                yield block.sentence(k)
+    finally:
+        reader.close()
 
 
 def _column(sentence: Sentence, column: int, source: str) -> list[str]:
@@ -222,22 +231,63 @@ def _column(sentence: Sentence, column: int, source: str) -> list[str]:
 
 def _read_files(paths: Sequence[str], names: Sequence[str], tag_column: int, options: Options,
                 missing: frozenset[str], keep_tokens: bool) -> Corpus:
-    readers = [_reader(p, options) for p in paths]
-    corpus = Corpus([Annotation(n, r.name, reader=r) for n, r in zip(names, readers)])
-    collect = _Collector(corpus, missing, keep_tokens)
-    iterators = [iter(r) for r in readers]
-    index = 0
-    while True:
-        sentences = [next(it, None) for it in iterators]
-        present = [s is not None for s in sentences]
-        if not any(present):
-            break
-        if not all(present):
-            _raise_uneven(readers, sentences, index)
-        index += 1
-        _check_same_tokens(sentences, readers, index, tag_column)
-        columns = [_column(s, tag_column, r.name) for s, r in zip(sentences, readers)]
-        collect.add(columns, [s.lines for s in sentences], sentences[0].column(0) if keep_tokens else None)
+    """Read annotators' CoNLL files (paths, ``-``, FIFOs, ``.gz``) once each, in aligned
+    blocks of whole sentences, into a :class:`Corpus` of integer tag ids.
+
+    Raises:
+        DataError: a file that ends early or goes on, sentences of other lengths or
+            tokens, a missing tag column (each naming the files, sentence and lines).
+    """
+    import numpy as np
+
+    from ..core.source import blocks_aligned
+    from ..core.vocab import TagVocabulary
+
+    readers: list[BlockReader] = []
+    try:
+        for path in paths:
+            readers.append(_reader(path, options, (tag_column,)))
+        vocab = TagVocabulary(False, "auto", False)  # only interns tags: lenient parsing never refuses one
+        ids: list[list] = [[] for _ in readers]
+        lines: list[list] = [[] for _ in readers]
+        firsts, tokens, done = [], 0, 0
+        token_text: list[str] | None = [] if keep_tokens else None
+        while (first_block := readers[0].take()) is not None:
+            blocks = [first_block] + [r.take(first_block.n_sentences) for r in readers[1:]]
+            for block, reader in zip(blocks[1:], readers[1:]):
+                if not (isinstance(first_block, Block) and isinstance(block, Block)
+                        and blocks_aligned(first_block, block, tag_column, tag_column)):
+                    _check_blocks(first_block, block, readers[0], reader, done, tag_column)
+            for k, (block, reader) in enumerate(zip(blocks, readers)):
+                ids[k].append(_block_ids(block, tag_column, vocab, reader.name))
+                lines[k].append(block.token_line)
+            if token_text is not None:
+                for k in range(first_block.n_sentences):
+                    token_text.extend(first_block.sentence(k).column(0))
+            firsts.append(first_block.sentence_first + tokens)
+            tokens += first_block.n_tokens
+            done += first_block.n_sentences
+        for reader in readers[1:]:
+            extra = reader.take(1)
+            if extra is not None:
+                _raise_uneven([readers[0], reader], [None, extra.sentence(0)], done)
+    finally:
+        for reader in readers:
+            reader.close()
+    corpus = Corpus([Annotation(n, r.name, tags=None, reader=r) for n, r in zip(names, readers)])
+    corpus.tokens = token_text
+    corpus.tag_names = list(vocab.names)
+    if not tokens:
+        for annotation in corpus.annotations:
+            annotation.ids = np.zeros(0, dtype=np.int32)
+        return corpus
+    starts = np.concatenate(firsts)
+    corpus.offsets = array("q", np.append(starts, tokens).astype(np.int64).tobytes())
+    is_missing = np.array([name in missing for name in vocab.names], dtype=bool)
+    for k, annotation in enumerate(corpus.annotations):
+        annotation.ids = np.concatenate(ids[k]).astype(np.int32)
+        annotation.lines = array("i", np.concatenate(lines[k]).astype(np.int32).tobytes())
+        _coverage(annotation, is_missing[annotation.ids], starts, tokens)
     documents = {r.name: r.documents for r in readers}
     if len(set(documents.values())) > 1:
         listed = ", ".join(f"{name} has {n}" for name, n in documents.items())
@@ -245,87 +295,22 @@ def _read_files(paths: Sequence[str], names: Sequence[str], tag_column: int, opt
     return corpus
 
 
-def _fast_readable(paths: Sequence[str], options: Options, keep_tokens: bool) -> bool:
-    """Whether the block reader can read these CoNLL files exactly (as ``evaluate``'s fast path)."""
-    return (
-        options.mode != "conlleval" and options.delimiter is None and not options.comments
-        and options.encoding.lower().replace("_", "-") in ("utf-8", "utf8")
-        and not keep_tokens and all(p != "-" for p in paths)
-        and not os.environ.get("SEQEVAL_SUITE_NO_FAST_PATH")
-    )
+def _block_ids(block, column: int, vocab, name: str):
+    """Tag ids of one column of a block (a missing column names the line)."""
+    if isinstance(block, Block):
+        return vocab.ids(block, block.column_fields(column))
+    return vocab.ids_of([t for k in range(block.n_sentences) for t in _column(block.sentence(k), column, name)])
 
 
-def _read_files_fast(paths: Sequence[str], names: Sequence[str], tag_column: int, options: Options,
-                     missing: frozenset[str], keep_tokens: bool) -> Corpus | None:
-    """:func:`_read_files` with the block reader: tags become integer ids, no per-token objects.
-
-    Returns None for anything the block reader does not reproduce exactly, and for every
-    input problem (files that differ, a missing column, unreadable files):
-    :func:`_read_files` then reads the files, or raises the precise error.
-    """
-    if not _fast_readable(paths, options, keep_tokens):
-        return None
-    from .conll import BlockReader, Unsupported
-
-    readers: list = []
-    try:
-        for path in paths:
-            readers.append(BlockReader(path))
-        return _read_blocks(readers, names, tag_column, missing)
-    except (Unsupported, DataError, OSError, EOFError):
-        return None
-    finally:
-        for reader in readers:
-            reader.close()
-
-
-def _read_blocks(readers, names: Sequence[str], tag_column: int, missing: frozenset[str]) -> Corpus:
-    """Read aligned blocks of sentences from every reader into a :class:`Corpus` of tag ids.
-
-    Raises:
-        Unsupported: the files differ in sentences, lengths or tokens, or lack the column.
-    """
-    import numpy as np
-
-    from ..core.source import blocks_aligned
-    from ..core.vocab import TagVocabulary
-    from .conll import Block, Unsupported
-
-    vocab = TagVocabulary(False, "auto", False)  # only interns tags: lenient parsing never refuses one
-    ids: list[list] = [[] for _ in readers]
-    lines: list[list] = [[] for _ in readers]
-    firsts, tokens = [], 0
-    while True:
-        first_block = readers[0].take()
-        if first_block is None:
-            break
-        if not isinstance(first_block, Block):
-            raise Unsupported("read by lines")
-        blocks = [first_block] + [r.take(first_block.n_sentences) for r in readers[1:]]
-        for k, block in enumerate(blocks):
-            if k:
-                if not isinstance(block, Block) or not blocks_aligned(first_block, block, tag_column, tag_column):
-                    raise Unsupported("the files differ")
-            ids[k].append(vocab.ids(block, block.column_fields(tag_column)))
-            lines[k].append(block.token_line)
-        firsts.append(first_block.sentence_first + tokens)
-        tokens += first_block.n_tokens
-    if tokens == 0 or any(r.take() is not None for r in readers[1:]):
-        raise Unsupported("no sentences, or files of different lengths")
-    starts = np.concatenate(firsts)
-    corpus = Corpus([Annotation(n, r.path, tags=None, reader=r) for n, r in zip(names, readers)])
-    corpus.offsets = array("q", np.append(starts, tokens).astype(np.int64).tobytes())
-    corpus.tag_names = list(vocab.names)
-    is_missing = np.array([name in missing for name in vocab.names], dtype=bool)
-    for k, annotation in enumerate(corpus.annotations):
-        annotation.ids = np.concatenate(ids[k]).astype(np.int32)
-        annotation.lines = array("i", np.concatenate(lines[k]).astype(np.int32).tobytes())
-        _coverage(annotation, is_missing[annotation.ids], starts, tokens)
-    documents = {display_name(r.path): r.documents for r in readers}
-    if len(set(documents.values())) > 1:
-        listed = ", ".join(f"{name} has {n}" for name, n in documents.items())
-        corpus.warnings.append(f"-DOCSTART- lines differ: {listed}; documents are taken from each pair's reference")
-    return corpus
+def _check_blocks(first_block, block, first_reader, reader, done: int, tag_column: int) -> None:
+    """The precise check of two blocks the fast comparison found different (or could
+    not compare): raises the error naming the first difference."""
+    n = block.n_sentences if block is not None else 0
+    for k in range(min(first_block.n_sentences, n)):
+        _check_same_tokens([first_block.sentence(k), block.sentence(k)], [first_reader, reader], done + k + 1,
+                           tag_column)
+    if n < first_block.n_sentences:
+        _raise_uneven([first_reader, reader], [first_block.sentence(n), None], done + n)
 
 
 def _coverage(annotation: Annotation, missing_cell, starts, tokens: int) -> None:
@@ -386,7 +371,7 @@ def _read_columns(path: str, columns: Sequence[int], names: Sequence[str], optio
     sources = [f"{reader.name}[{c}]" for c in columns]
     corpus = Corpus([Annotation(n, s, reader=reader) for n, s in zip(names, sources)])
     collect = _Collector(corpus, missing, keep_tokens)
-    for sentence in reader:
+    for sentence in _sentences(reader):
         tags = [_column(sentence, c, reader.name) for c in columns]
         collect.add(tags, [sentence.lines] * len(columns), sentence.column(0) if keep_tokens else None)
     return corpus
@@ -403,7 +388,7 @@ class _Tagged(NamedTuple):
 class _FormatInput:
     """One annotator's file in any format, as :class:`_Tagged` sentences.
 
-    CoNLL files go through the same :class:`ConllReader` as the all-CoNLL path, so
+    CoNLL files go through the same :class:`~seqeval_suite.io.conll.BlockReader` as the all-CoNLL path, so
     ``--tag-column``, ``--delimiter`` and conlleval splitting mean the same; the other
     formats go through :func:`~seqeval_suite.io.formats.read_tagged`.
     """
@@ -412,7 +397,7 @@ class _FormatInput:
         self.format = fmt
         self.tag_column = tag_column
         self.name = display_name(path)
-        self.conll: ConllReader | None = None
+        self.conll: BlockReader | None = None
         self.tagged = None
         if fmt == "conll":
             self.conll = _reader(path, options)
@@ -438,7 +423,7 @@ class _FormatInput:
     def __iter__(self) -> Iterator[_Tagged]:
         if self.conll is not None:
             column = self.tag_column
-            for sentence in self.conll:
+            for sentence in _sentences(self.conll):
                 width = len(sentence.rows[0])
                 tokens = sentence.column(0) if width >= 2 and column % width != 0 else None
                 yield _Tagged(tokens, _column(sentence, column, self.name), sentence.lines)
