@@ -75,11 +75,11 @@ class _Sentence:
 def _sentences(path: str, fmt: str, column: int, opts: dict, counts: dict) -> Iterator[_Sentence]:
     """Sentences with per-token lines for CoNLL, record lines for the other formats."""
     if fmt == "conll":
-        from .io.conll import ConllReader
+        from .io.conll import BlockReader
 
         conll_opts = {k: v for k, v in opts.items() if k in ("delimiter", "comments", "encoding") and v is not None}
-        reader = ConllReader(path, **conll_opts)
-        for sentence in reader:
+        reader = BlockReader(path, **conll_opts)
+        for sentence in reader.sentences():
             try:
                 tags = sentence.column(column)
             except IndexError:
@@ -88,7 +88,7 @@ def _sentences(path: str, fmt: str, column: int, opts: dict, counts: dict) -> It
                 raise DataError(f"{path}:{sentence.lines[0]}: no column {column}",
                                 hint="pass --column with the tag column's index (0 is the token)") from None
             yield _Sentence(tags, list(sentence.lines), sentence.lines[0], True)
-        counts["documents"] = max(reader.documents, 1) if reader.nonblank_lines else 0
+        counts["documents"] = max(reader.documents, 1) if reader.nonblank else 0
         return
     from .io.formats import read_tagged
 

@@ -66,11 +66,11 @@ def _documents(gold: str, n_sentences: int, scoring: dict):
     import numpy as np
 
     from ..errors import DataError
-    from ..io.conll import ConllReader
+    from ..io.conll import BlockReader
 
-    reader = ConllReader(gold, delimiter=scoring.get("delimiter"), comments=scoring.get("comments", False),
+    reader = BlockReader(gold, delimiter=scoring.get("delimiter"), comments=scoring.get("comments", False),
                          conlleval=scoring.get("mode") == "conlleval", encoding=scoring.get("encoding", "utf-8"))
-    ids = np.array([s.document for s in reader], dtype=np.int64)
+    ids = np.array([s.document for s in reader.sentences()], dtype=np.int64)
     if ids.size != n_sentences:
         raise DataError(f"{gold}: found {ids.size} sentences for document grouping but scored {n_sentences}",
                         hint="use --unit sentence")

@@ -208,16 +208,6 @@ def _reader(path: str, options: Options, columns: tuple[int, ...] = ()) -> Block
                        comments=options.comments, encoding=options.encoding, columns=columns)
 
 
-def _sentences(reader: BlockReader) -> Iterator[Sentence]:
-    """A reader's sentences as strings (for inputs read sentence by sentence)."""
-    try:
-        while (block := reader.take()) is not None:
-            for k in range(block.n_sentences):
-                yield block.sentence(k)
-    finally:
-        reader.close()
-
-
 def _column(sentence: Sentence, column: int, source: str) -> list[str]:
     try:
         return sentence.column(column)
@@ -371,7 +361,7 @@ def _read_columns(path: str, columns: Sequence[int], names: Sequence[str], optio
     sources = [f"{reader.name}[{c}]" for c in columns]
     corpus = Corpus([Annotation(n, s, reader=reader) for n, s in zip(names, sources)])
     collect = _Collector(corpus, missing, keep_tokens)
-    for sentence in _sentences(reader):
+    for sentence in reader.sentences():
         tags = [_column(sentence, c, reader.name) for c in columns]
         collect.add(tags, [sentence.lines] * len(columns), sentence.column(0) if keep_tokens else None)
     return corpus
@@ -423,7 +413,7 @@ class _FormatInput:
     def __iter__(self) -> Iterator[_Tagged]:
         if self.conll is not None:
             column = self.tag_column
-            for sentence in _sentences(self.conll):
+            for sentence in self.conll.sentences():
                 width = len(sentence.rows[0])
                 tokens = sentence.column(0) if width >= 2 and column % width != 0 else None
                 yield _Tagged(tokens, _column(sentence, column, self.name), sentence.lines)

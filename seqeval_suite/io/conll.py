@@ -537,7 +537,7 @@ class BlockReader:
         self._first = True
         self._block_documents = 0
         self._ends_with_boundary = True
-        self.sentences = 0
+        self.sentences_read = 0
         self.bytes_read = 0
         self.nonblank = False
         self._lines = ConllReader(self.path, delimiter=delimiter, comments=comments, conlleval=conlleval,
@@ -612,6 +612,18 @@ class BlockReader:
                 self._to_lines()
         return self._take_lines(n)
 
+    def sentences(self) -> Iterator[Sentence]:
+        """Every sentence as strings, with its lines and document number (for commands
+        that lint, convert or group sentences rather than score them); the input is
+        closed at the end. Reads with the line reader from the start."""
+        try:
+            if self._line_iter is None and self._first:
+                self._to_lines()
+            while (block := self.take()) is not None:
+                yield from (block.sentence(k) for k in range(block.n_sentences))
+        finally:
+            self.close()
+
     def _take_lines(self, n: int | None) -> LineBlock | None:
         sentences, tokens = [], 0
         for sentence in self._line_iter:
@@ -623,7 +635,7 @@ class BlockReader:
                 break
         if not sentences:
             return None
-        self.sentences += len(sentences)
+        self.sentences_read += len(sentences)
         return LineBlock(sentences)
 
     def _take_block(self, n: int | None) -> Block | None:
@@ -668,7 +680,7 @@ class BlockReader:
             self._pending = self._pending[cut:]
             self._line += block.lines
         self._block_documents += block.documents
-        self.sentences += block.n_sentences
+        self.sentences_read += block.n_sentences
         return block
 
 

@@ -69,9 +69,9 @@ class _ConllTags:
     """CoNLL sentences as (tokens, tags, first line): tokens in column 0, tags in ``column``."""
 
     def __init__(self, path: str, column: int, **opts) -> None:
-        from .conll import ConllReader
+        from .conll import BlockReader
 
-        self.reader = ConllReader(path, **opts)
+        self.reader = BlockReader(path, **opts)
         self.column = column
         self.warnings: list[str] = []
 
@@ -82,7 +82,7 @@ class _ConllTags:
     def __iter__(self) -> Iterator[TaggedSentence]:
         from ..errors import DataError
 
-        for sentence in self.reader:
+        for sentence in self.reader.sentences():
             try:
                 tags = sentence.column(self.column)
             except IndexError:
