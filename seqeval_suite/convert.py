@@ -16,18 +16,10 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from collections import Counter
+
 from .errors import DataError, UsageError
-from .schemes import (
-    SCHEME_PREFIXES,
-    UNTYPED,
-    Span,
-    TagTable,
-    decode_lenient,
-    decode_strict,
-    normalize_scheme,
-    strict_type,
-    uncovered_runs,
-)
+from .schemes import UNTYPED, Span, normalize_scheme
 
 OUTPUT_FORMATS = ("conll", "jsonl", "spacy")
 
@@ -77,27 +69,60 @@ def adjacent_same_type(spans: Sequence[Span]) -> int:
     return sum(1 for start, _, type_ in spans if ends.get(start) == type_)
 
 
-def decode(tags: Sequence[str], *, from_scheme: str = "auto", suffix: bool = False,
-           table: TagTable | None = None) -> tuple[list[Span], int]:
-    """Entity spans of one sentence and how many ill-formed runs yielded none.
+def decode(tags: Sequence[str], *, from_scheme: str = "auto", suffix: bool = False) -> tuple[list[Span], int]:
+    """Entity spans of one sentence and how many ill-formed runs yielded none (see
+    :func:`decode_sentences`).
+
+    >>> decode(["O", "I-X", "I-X"], from_scheme="IOB2")
+    ([], 1)
+    """
+    spans, dropped, _ = decode_sentences([tags], from_scheme=from_scheme, suffix=suffix)
+    return spans[0], dropped
+
+
+def decode_sentences(sentences: Sequence[Sequence[str]], *, from_scheme: str = "auto",
+                     suffix: bool = False) -> tuple[list[list[Span]], int, Counter]:
+    """Entity spans of many sentences at once, through the scoring core's decoders.
 
     ``from_scheme="auto"`` decodes leniently (seqeval's rules, which read every scheme's
     well-formed tags right); a named scheme decodes strictly under it.
+
+    Returns:
+        ``(spans per sentence, ill-formed runs that yielded no entity, invalid tags
+        read as O)``; spans are ``(start, end, type)``, end exclusive.
+
+    Raises:
+        DataError: with a named scheme, a tag that scheme does not have.
     """
+    import numpy as np
+
+    from .core.options import Options
+    from .core.score import decode_entities
+    from .core.vocab import TagVocabulary
+
     scheme = normalize_scheme(from_scheme)
-    if scheme == "auto":
-        table = table or TagTable(suffix=suffix, lenient=True)
-        return decode_lenient(table.parse_all(tags)), 0
-    table = table or TagTable(suffix=suffix, lenient=False)
-    parsed = []
-    allowed = SCHEME_PREFIXES[scheme]
-    for tag in tags:
-        p = table.parse(tag)
-        if p is None or (p[0] != "O" and p[0] not in allowed):
-            raise DataError(f"tag {tag!r} is not a {scheme} tag", hint="check --from-scheme, or use auto")
-        parsed.append(p if p[0] == "O" else (p[0], strict_type(p[1])))
-    spans = decode_strict(parsed, scheme)
-    return spans, uncovered_runs(parsed, spans)
+    strict = scheme != "auto"
+    vocab = TagVocabulary(strict, scheme, suffix)
+    ids = vocab.ids_of([t for tags in sentences for t in tags])
+    lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
+    _, _, invalid_of, rejected_of = vocab.arrays()
+    if strict and rejected_of[ids].any():
+        tag = vocab.names[int(ids[int(np.argmax(rejected_of[ids]))])]
+        raise DataError(f"tag {tag!r} is not a {scheme} tag", hint="check --from-scheme, or use auto")
+    invalid = Counter({vocab.names[t]: int(n) for t, n in enumerate(np.bincount(ids, minlength=len(vocab.names)))
+                       if n and invalid_of[t]})
+    spans: list[list[Span]] = [[] for _ in sentences]
+    nonempty = lengths > 0
+    if not nonempty.any():
+        return spans, 0, invalid
+    first = np.concatenate(([0], np.cumsum(lengths[nonempty])[:-1]))
+    where = np.flatnonzero(nonempty)
+    options = Options(mode="strict" if strict else "lenient", scheme=scheme, suffix=suffix)
+    sentence, start, end, kind, dropped = decode_entities(ids, first, vocab, options, dropped=True)
+    names = vocab.type_names
+    for s, b, e, k in zip(where[sentence].tolist(), start.tolist(), end.tolist(), kind.tolist()):
+        spans[s].append((b, e, names[k]))
+    return spans, dropped, invalid
 
 
 def to_scheme(tags: Sequence[str], scheme: str, *, from_scheme: str = "auto", suffix: bool = False) -> list[str]:
@@ -169,23 +194,23 @@ def convert_file(
     fmt = output_format(str(target), to_format)
     tagged = read_tagged(source, format=from_format, column=column, **reader_opts)
     result = ConvertResult(str(source), str(target), tagged.format, fmt, scheme)
-    table = TagTable(suffix=suffix, lenient=normalize_scheme(from_scheme) == "auto")
+    read = [(list(tokens), tags) for tokens, tags, _line in tagged]
+    all_spans, result.dropped_runs, invalid = decode_sentences([tags for _, tags in read], from_scheme=from_scheme,
+                                                               suffix=suffix)
     converted: list[tuple[list[str], list[Span]]] = []
-    for tokens, tags, _line in tagged:
-        spans, dropped = decode(tags, from_scheme=from_scheme, suffix=suffix, table=table)
-        converted.append((list(tokens), spans))
+    for (tokens, _), spans in zip(read, all_spans):
+        converted.append((tokens, spans))
         result.sentences += 1
         result.tokens += len(tokens)
         result.entities += len(spans)
-        result.dropped_runs += dropped
         if scheme == "IO":
             result.merged += adjacent_same_type(spans)
     result.warnings += tagged.warnings
     result.notes += tagged.notes
-    if table.invalid:
-        n = sum(table.invalid.values())
+    if invalid:
+        n = sum(invalid.values())
         result.warnings.append(f"{source}: {n} invalid tag(s) read as O, e.g. "
-                               + ", ".join(repr(t) for t, _ in table.invalid.most_common(3)))
+                               + ", ".join(repr(t) for t, _ in invalid.most_common(3)))
     if result.merged:
         result.warnings.append(f"IO cannot separate adjacent entities of one type: {result.merged} merged")
     if result.dropped_runs:

@@ -15,9 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Iterator
 
 from .schemes import (
-    TagTable,
     count_transitions,
-    decode_lenient,
     detect_scheme,
     ill_formed_transitions,
     normalize_scheme,
@@ -141,7 +139,6 @@ def validate_file(
     transitions: Counter = Counter()
     entities: Counter = Counter()
     problems: list[Problem] = []
-    table = TagTable(suffix=suffix, lenient=True)
     tokens = 0
     for sentence in _sentences(str(path), fmt, column, reader_opts, counts):
         raw = []
@@ -153,10 +150,12 @@ def validate_file(
                 parsed = ("O", "")
             raw.append(parsed)
         count_transitions(raw, transitions)
-        for _, _, type_ in decode_lenient(table.parse_all(sentence.tags)):
-            entities[type_] += 1
         tokens += len(sentence.tags)
         sentences.append(sentence)
+    from .convert import decode_sentences
+
+    for spans in decode_sentences([sentence.tags for sentence in sentences], suffix=suffix)[0]:
+        entities.update(type_ for _, _, type_ in spans)
     if not sentences:
         problems.append(Problem("empty", None, "no tokens: the file holds no sentence"))
     detection = detect_scheme(transitions)

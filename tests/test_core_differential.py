@@ -17,7 +17,8 @@ from seqeval.metrics import v1 as seqeval_v1
 from seqeval import scheme as seqeval_scheme
 
 from seqeval_suite import evaluate
-from seqeval_suite.schemes import TagTable, decode_lenient, decode_strict, parse_tag
+from oracles import decode_lenient, decode_strict
+from seqeval_suite.schemes import TagTable, parse_tag
 
 TYPES = ["PER", "LOC", "ORG-GOV", "X"]
 SCHEME_TAG_PREFIXES = {

@@ -3,7 +3,7 @@ blocks and the line reader (which takes over for input the byte parser does not 
 exactly) must give identical reports on random files, for every span mode and scheme,
 one file or two, with blocks small enough that sentences straddle reads. Both feed the
 one scoring core, so this pins the readers; the decoders are pinned against the
-pure-Python oracles in test_core_differential.py.
+pure-Python oracles (tests/oracles.py) in test_core_decode_oracle.py.
 """
 from __future__ import annotations
 

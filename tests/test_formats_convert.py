@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from seqeval_suite.convert import adjacent_same_type, encode, to_scheme
 from seqeval_suite.io.formats import read_tagged
-from seqeval_suite.schemes import SCHEMES, TagTable, decode_lenient, decode_strict, parse_tag, strict_type
+from oracles import decode_lenient, decode_strict
+from seqeval_suite.schemes import SCHEMES, TagTable, parse_tag, strict_type
 
 SETTINGS = dict(max_examples=60, deadline=None)
 

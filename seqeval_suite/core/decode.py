@@ -55,7 +55,7 @@ def _neighbours(prefix, type_, first, last):
 
 
 def lenient_spans_np(prefix, type_, first, last):
-    """:func:`decode_lenient` over a whole block of sentences at once.
+    """The lenient decoder (oracle: ``tests/oracles.py`` ``decode_lenient``) over a whole block of sentences at once.
 
     Args:
         prefix: int array of lenient prefix codes (O 0, B 1, I 2, E 3, S 4) per token.
@@ -82,7 +82,7 @@ def lenient_spans_np(prefix, type_, first, last):
 
 
 def strict_spans_np(prefix, type_, first, last, scheme: str):
-    """:func:`decode_strict` over a whole block of sentences at once.
+    """The strict decoder (oracle: ``tests/oracles.py`` ``decode_strict``) over a whole block of sentences at once.
 
     Tokens split into segments: a token continues the segment before it when the
     scheme's inside pattern holds. A segment is an entity when its first token is a
@@ -126,7 +126,7 @@ def strict_spans_np(prefix, type_, first, last, scheme: str):
 
 
 def uncovered_runs_np(prefix, first, begins, ends) -> int:
-    """:func:`uncovered_runs` over a block: runs of non-O tokens no span covers."""
+    """Runs (oracle: ``tests/oracles.py`` ``uncovered_runs``) over a block: runs of non-O tokens no span covers."""
     import numpy as np
 
     cover = np.zeros(len(prefix) + 1, dtype=np.int64)

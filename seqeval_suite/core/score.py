@@ -45,7 +45,7 @@ def vocabulary(options: Options) -> TagVocabulary:
     return TagVocabulary(options.mode == "strict", options.scheme, options.suffix)
 
 
-def decode_entities(ids, sentence_first, vocab: TagVocabulary, options: Options):
+def decode_entities(ids, sentence_first, vocab: TagVocabulary, options: Options, *, dropped: bool = False):
     """One side's entities from tag ids, with the decoder of ``options``' mode
     (conlleval mode, which has no spans of its own, decodes leniently: on B/I/O data its
     chunks are the same).
@@ -57,7 +57,8 @@ def decode_entities(ids, sentence_first, vocab: TagVocabulary, options: Options)
     Returns:
         ``(sentence, start, end, type_id)`` int arrays in token order; start and end
         (exclusive) count from the sentence's first token; ``vocab.type_names[type_id]``
-        is the type. Types outside ``options.types`` are left out.
+        is the type. Types outside ``options.types`` are left out. With ``dropped``, a
+        fifth value: how many ill-formed runs yielded no entity (strict mode; else 0).
 
     Raises:
         DataError: a tag strict mode refuses (no line: the caller's input has none here).
@@ -80,14 +81,17 @@ def decode_entities(ids, sentence_first, vocab: TagVocabulary, options: Options)
         if rejected_of[ids].any():
             raise vocab.rejection(int(ids[int(np.argmax(rejected_of[ids]))]), "input")
         begin, end, kind = strict_spans_np(prefix, type_, first, last, options.scheme)
+        runs = uncovered_runs_np(prefix, first, begin, end) if dropped else 0
     else:
         begin, end, kind = lenient_spans_np(prefix, type_, first, last)
+        runs = 0
     if options.types is not None:
         keep = np.array([name in options.types for name in vocab.type_names])[kind]
         begin, end, kind = begin[keep], end[keep], kind[keep]
     sentence = np.cumsum(first)[begin] - 1
     offset = np.asarray(sentence_first)[sentence]
-    return sentence, begin - offset, end - offset, kind
+    found = (sentence, begin - offset, end - offset, kind)
+    return (*found, runs) if dropped else found
 
 
 # -------------------------------------------------------------- lenient and strict
