@@ -15,7 +15,7 @@ from typing import Iterable, Iterator, Sequence
 
 from .core.options import MATCHES, MODES, Options  # noqa: F401  (re-exported API)
 from .core.score import score
-from .core.source import BlockSource, ConllSource, PairBlockSource
+from .core.source import BlockSource, ConllSource, PairBlockSource, TaggedSource, aligned_tagged
 from .errors import DataError, UsageError
 from .report import Report
 
@@ -104,6 +104,8 @@ def open_source(gold, pred, options: Options) -> BlockSource:
     """
     if _conll_paths(gold, pred, options):
         return ConllSource(str(gold), None if pred is None else str(pred), options)
+    if isinstance(gold, (str, os.PathLike)) and isinstance(pred, (str, os.PathLike)):
+        return TaggedSource(*_read_tagged_pair(str(gold), str(pred), options))
     return PairBlockSource(open_pairs(gold, pred, options))
 
 
@@ -154,8 +156,8 @@ def _tagged_format(path, options: Options) -> str:
     return (options.format_in or detect_format(path)).lower()
 
 
-def _tagged_files(gold_path: str, pred_path: str, options: Options) -> PairSource:
-    """Two files of any format :func:`~seqeval_suite.io.formats.read_tagged` reads."""
+def _read_tagged_pair(gold_path: str, pred_path: str, options: Options):
+    """Readers of two files of any format :func:`~seqeval_suite.io.formats.read_tagged` reads."""
     from .io.formats import read_tagged
 
     if options.mode == "conlleval":
@@ -165,13 +167,16 @@ def _tagged_files(gold_path: str, pred_path: str, options: Options) -> PairSourc
                 labels=options.labels, alignment=options.alignment)
     gold = read_tagged(gold_path, format=options.format_in, column=_or_last(options.gold_column), **opts)
     pred = read_tagged(pred_path, format=options.format_in, column=_or_last(options.pred_column), **opts)
+    return gold, pred
+
+
+def _tagged_files(gold_path: str, pred_path: str, options: Options) -> PairSource:
+    """Two files of any format as sentence pairs."""
+    gold, pred = _read_tagged_pair(gold_path, pred_path, options)
     source = PairSource(iter(()), gold.path, pred.path, (gold, pred))
 
     def pairs() -> Iterator[Pair]:
-        index = 0
-        for g, p in _zip_tagged(gold, pred):
-            index += 1
-            check_tagged_aligned(g, p, index, gold.path, pred.path)
+        for g, p in aligned_tagged(gold, pred):
             yield Pair(g.tags, p.tags, [g.line] * len(g.tags), [p.line] * len(p.tags), g.tokens)
         source.warnings.extend(gold.warnings + pred.warnings)
 
@@ -181,48 +186,6 @@ def _tagged_files(gold_path: str, pred_path: str, options: Options) -> PairSourc
 
 def _or_last(column: int | None) -> int:
     return -1 if column is None else column
-
-
-def _zip_tagged(gold, pred):
-    """Pairs of sentences; a file that ends first is an error naming both files."""
-    gold_iter, pred_iter = iter(gold), iter(pred)
-    index = 0
-    while True:
-        g, p = next(gold_iter, None), next(pred_iter, None)
-        if g is None and p is None:
-            return
-        if g is None or p is None:
-            longer, shorter = (gold.path, pred.path) if g is not None else (pred.path, gold.path)
-            raise DataError(
-                f"{shorter} ends after {index} sentences but {longer} goes on "
-                f"(sentence {index + 1} at {longer}:{(g or p).line})",
-                hint="is the prediction file truncated, or the wrong file?",
-            )
-        index += 1
-        yield g, p
-
-
-def check_tagged_aligned(g, p, index: int, g_name: str, p_name: str) -> None:
-    """Two :class:`~seqeval_suite.io.formats.TaggedSentence` must hold the same tokens.
-
-    Raises:
-        DataError: naming both files, the sentence, its lines and the first difference.
-    """
-    if len(g.tokens) != len(p.tokens):
-        raise DataError(
-            f"sentence {index} has {len(g.tokens)} tokens in {g_name} (line {g.line}) "
-            f"but {len(p.tokens)} in {p_name} (line {p.line})",
-            hint="the files must hold the same tokens; was the prediction re-tokenized?",
-        )
-    if g.tokens == p.tokens:
-        return
-    for k, (a, b) in enumerate(zip(g.tokens, p.tokens)):
-        if a != b:
-            raise DataError(
-                f"token mismatch at sentence {index}, token {k + 1}: {a!r} at {g_name}:{g.line} "
-                f"but {b!r} at {p_name}:{p.line}",
-                hint="gold and prediction must hold the same tokens in the same order",
-            )
 
 
 def _lists(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> PairSource:

@@ -118,3 +118,18 @@ def test_core_lenient_invalid_tag_warns_once_with_count(cli, write):
     data = as_json(result)
     assert data["invalid_tags"] == {"gold": 2, "pred": 0}
     assert len(result.stderr.strip().splitlines()) == 1 and "2 invalid tags" in result.stderr
+
+
+def test_cli_closed_output_pipe_is_no_internal_error(tmp_path):
+    """`seqeval-suite evaluate ... | cmp - missing` closes the pipe at once: no traceback,
+    no "internal error" (regression: it printed "internal error (BrokenPipeError)")."""
+    import subprocess
+    import sys
+
+    gold = tmp_path / "g.conll"
+    gold.write_text("".join(f"w{i} B-PER B-PER\nx O O\n\n" for i in range(20000)), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "seqeval_suite", "evaluate", str(gold), "-f", "csv",
+                             "--mode", "conlleval"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader goes away before anything is written
+    _, err = proc.communicate(timeout=60)
+    assert b"internal error" not in err and b"Traceback" not in err

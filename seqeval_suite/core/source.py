@@ -417,3 +417,104 @@ class ArraySource(BlockSource):
                 self.gold_line[tokens] if self.gold_line is not None else None,
                 self.pred_line[tokens] if self.pred_line is not None else None,
             )
+
+
+# ------------------------------------------------------------- tagged files (JSON etc.)
+def _zip_tagged(gold, pred):
+    """Pairs of sentences; a file that ends first is an error naming both files."""
+    gold_iter, pred_iter = iter(gold), iter(pred)
+    index = 0
+    while True:
+        g, p = next(gold_iter, None), next(pred_iter, None)
+        if g is None and p is None:
+            return
+        if g is None or p is None:
+            longer, shorter = (gold.path, pred.path) if g is not None else (pred.path, gold.path)
+            raise DataError(
+                f"{shorter} ends after {index} sentences but {longer} goes on "
+                f"(sentence {index + 1} at {longer}:{(g or p).line})",
+                hint="is the prediction file truncated, or the wrong file?",
+            )
+        index += 1
+        yield g, p
+
+
+def check_tagged_aligned(g, p, index: int, g_name: str, p_name: str) -> None:
+    """Two :class:`~seqeval_suite.io.formats.TaggedSentence` must hold the same tokens.
+
+    Raises:
+        DataError: naming both files, the sentence, its lines and the first difference.
+    """
+    if len(g.tokens) != len(p.tokens):
+        raise DataError(
+            f"sentence {index} has {len(g.tokens)} tokens in {g_name} (line {g.line}) "
+            f"but {len(p.tokens)} in {p_name} (line {p.line})",
+            hint="the files must hold the same tokens; was the prediction re-tokenized?",
+        )
+    if g.tokens == p.tokens:
+        return
+    for k, (a, b) in enumerate(zip(g.tokens, p.tokens)):
+        if a != b:
+            raise DataError(
+                f"token mismatch at sentence {index}, token {k + 1}: {a!r} at {g_name}:{g.line} "
+                f"but {b!r} at {p_name}:{p.line}",
+                hint="gold and prediction must hold the same tokens in the same order",
+            )
+
+
+def aligned_tagged(gold, pred) -> Iterator[tuple]:
+    """Pairs of :class:`~seqeval_suite.io.tagged.TaggedSentence` of two readers,
+    checked to hold the same tokens (errors name both files)."""
+    for index, (g, p) in enumerate(_zip_tagged(gold, pred), 1):
+        check_tagged_aligned(g, p, index, gold.path, pred.path)
+        yield g, p
+
+
+class TaggedSource(BlockSource):
+    """Two :func:`~seqeval_suite.io.formats.read_tagged` readers (JSON Lines, Label
+    Studio, DocBin, CoNLL) batched into aligned blocks, with no per-token objects."""
+
+    def __init__(self, gold, pred) -> None:
+        super().__init__()
+        self.gold, self.pred = gold, pred
+        self.gold_name, self.pred_name = gold.path, pred.path
+
+    @property
+    def documents(self) -> int:
+        return self.gold.documents
+
+    def blocks(self, vocab, keep_tokens: bool = False) -> Iterator[AlignedBlock]:
+        batch = _TaggedBatch()
+        for g, p in aligned_tagged(self.gold, self.pred):
+            if g.tags:
+                batch.add(g, p, keep_tokens)
+                if len(batch.gold) >= PAIR_BLOCK_TOKENS:
+                    yield batch.block(vocab, keep_tokens)
+                    batch = _TaggedBatch()
+        if batch.lengths:
+            yield batch.block(vocab, keep_tokens)
+        self.warnings.extend(self.gold.warnings + self.pred.warnings)
+
+
+class _TaggedBatch:
+    def __init__(self) -> None:
+        self.gold, self.pred, self.lengths, self.g_line, self.p_line, self.tokens = [], [], [], [], [], []
+
+    def add(self, g, p, keep_tokens: bool) -> None:
+        self.gold += g.tags
+        self.pred += p.tags
+        self.lengths.append(len(g.tags))
+        self.g_line.append(g.line)
+        self.p_line.append(p.line)
+        if keep_tokens:
+            self.tokens.append(list(g.tokens))
+
+    def block(self, vocab, keep_tokens: bool) -> AlignedBlock:
+        import numpy as np
+
+        lengths = np.array(self.lengths, dtype=np.int64)
+        first = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+        return AlignedBlock(vocab.ids_of(self.gold), vocab.ids_of(self.pred), first,
+                            np.repeat(np.array(self.g_line, dtype=np.int64), lengths),
+                            np.repeat(np.array(self.p_line, dtype=np.int64), lengths),
+                            self.tokens if keep_tokens else None)
