@@ -163,7 +163,7 @@ class ConllSource(BlockSource):
             if p_reader is not None:
                 extra = p_reader.take(1)
                 if extra is not None:
-                    raise self._ends_error(done, self.pred_name, self.gold_name, extra.sentence(0).lines[0])
+                    raise _ends_error(done, self.pred_name, self.gold_name, extra.sentence(0).lines[0])
                 if g_reader.documents != p_reader.documents:
                     self.warnings.append(
                         f"-DOCSTART- lines differ: {self.gold_name} has {g_reader.documents}, "
@@ -208,14 +208,6 @@ class ConllSource(BlockSource):
                 hint="the file needs 'token ... gold pred'; for tab-separated files pass --delimiter '\\t'",
             )
 
-    @staticmethod
-    def _ends_error(index: int, longer: str, shorter: str, line: int) -> DataError:
-        return DataError(
-            f"{shorter} ends after {index} sentences but {longer} goes on "
-            f"(sentence {index + 1} at {longer}:{line})",
-            hint="is the prediction file truncated, or the wrong file?",
-        )
-
     def _check_aligned(self, g_block, p_block, done: int) -> None:
         """Same sentences, same lengths, the same tokens (when both inputs carry them)."""
         if (isinstance(g_block, Block) and isinstance(p_block, Block)
@@ -226,7 +218,7 @@ class ConllSource(BlockSource):
             check_aligned(g_block.sentence(k), p_block.sentence(k), done + k + 1, self.gold_name,
                           self.pred_name, self.g_col, self.p_col)
         if n_pred < g_block.n_sentences:
-            raise self._ends_error(done + n_pred, self.gold_name, self.pred_name,
+            raise _ends_error(done + n_pred, self.gold_name, self.pred_name,
                                    g_block.sentence(n_pred).lines[0])
 
 
@@ -430,11 +422,7 @@ def _zip_tagged(gold, pred):
             return
         if g is None or p is None:
             longer, shorter = (gold.path, pred.path) if g is not None else (pred.path, gold.path)
-            raise DataError(
-                f"{shorter} ends after {index} sentences but {longer} goes on "
-                f"(sentence {index + 1} at {longer}:{(g or p).line})",
-                hint="is the prediction file truncated, or the wrong file?",
-            )
+            raise _ends_error(index, longer, shorter, (g or p).line)
         index += 1
         yield g, p
 
@@ -484,16 +472,38 @@ class TaggedSource(BlockSource):
         return self.gold.documents
 
     def blocks(self, vocab, keep_tokens: bool = False) -> Iterator[AlignedBlock]:
+        # One flat loop (this runs once per sentence): _zip_tagged and aligned_tagged's
+        # checks, inlined.
+        gold, pred = self.gold, self.pred
+        pred_iter = iter(pred)
         batch = _TaggedBatch()
-        for g, p in aligned_tagged(self.gold, self.pred):
+        index = 0
+        for g in gold:
+            p = next(pred_iter, None)
+            if p is None:
+                raise _ends_error(index, gold.path, pred.path, g.line)
+            index += 1
+            if g.tokens != p.tokens:
+                check_tagged_aligned(g, p, index, gold.path, pred.path)
             if g.tags:
                 batch.add(g, p, keep_tokens)
                 if len(batch.gold) >= PAIR_BLOCK_TOKENS:
                     yield batch.block(vocab, keep_tokens)
                     batch = _TaggedBatch()
+        extra = next(pred_iter, None)
+        if extra is not None:
+            raise _ends_error(index, pred.path, gold.path, extra.line)
         if batch.lengths:
             yield batch.block(vocab, keep_tokens)
-        self.warnings.extend(self.gold.warnings + self.pred.warnings)
+        self.warnings.extend(gold.warnings + pred.warnings)
+
+
+def _ends_error(index: int, longer: str, shorter: str, line: int) -> DataError:
+    return DataError(
+        f"{shorter} ends after {index} sentences but {longer} goes on "
+        f"(sentence {index + 1} at {longer}:{line})",
+        hint="is the prediction file truncated, or the wrong file?",
+    )
 
 
 class _TaggedBatch:

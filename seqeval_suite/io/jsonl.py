@@ -23,6 +23,7 @@ the longest is kept and the others reported. Only this module and
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 from typing import Any, Iterator, Sequence
@@ -226,6 +227,13 @@ class JsonlReader:
 
     def __iter__(self) -> Iterator[TaggedSentence]:
         for lineno, record in _json_lines(self.path, self.encoding):
+            simple = _simple_token_record(record)
+            if simple is not None:  # the common case, with no per-record objects beyond the sentence
+                self.dialects.add("tokens")
+                self.documents += 1
+                if simple[0]:
+                    yield TaggedSentence(simple[0], simple[1], lineno)
+                continue
             where = _Where(self.path, lineno)
             dialect = sniff_dialect(record)
             if dialect is None:
@@ -272,6 +280,20 @@ class JsonlReader:
         return [str(t) for t in tokens], list(tags)
 
 
+def _simple_token_record(record) -> tuple[list[str], list[str]] | None:
+    """``(tokens, tags)`` of a plain ``tokens`` + ``tags``/``ner_tags`` record whose
+    tokens and tags are strings of equal count and which has no ``answer``; None for
+    anything else (the full reader then checks it and names what is wrong)."""
+    if type(record) is not dict or "answer" in record:
+        return None
+    tokens = record.get("tokens")
+    tags = record["tags"] if "tags" in record else record.get("ner_tags")
+    if (type(tokens) is not list or type(tags) is not list or len(tags) != len(tokens)
+            or not _all_strings(tags) or not _all_strings(tokens)):
+        return None
+    return tokens, tags
+
+
 def _all_strings(values: list) -> bool:
     """Whether every item is a str (``str.join`` refuses anything else)."""
     try:
@@ -297,24 +319,60 @@ class _Where:
 
 
 def _json_lines(path: str, encoding: str) -> Iterator[tuple[int, Any]]:
+    """``(line number, parsed record)`` for every non-blank line.
+
+    Lines are read as bytes and decoded one by one (faster than a text stream, and an
+    undecodable byte is reported with its line); a UTF-8 BOM is dropped; a lone CR
+    ends a line too, as in a text stream.
+    """
+    import codecs
+
+    codec = codecs.lookup(encoding).name
     try:
-        fh = open(path, encoding="utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding)
+        fh = open(path, "rb")
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a directory, not a file") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot open ({exc.strerror or exc})") from None
+    if "a\n".encode(codec) != b"a\n":  # not line-splittable as bytes (UTF-16, ...)
+        fh = io.TextIOWrapper(fh, encoding=encoding)
+    lineno = 0
+    loads = json.loads
     with fh:
-        try:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
+        for raw in fh:
+            lineno += 1
+            if isinstance(raw, bytes):
+                if lineno == 1 and codec == "utf-8" and raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[3:]
                 try:
-                    yield lineno, json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise DataError(f"{path}:{lineno}: not valid JSON ({exc.msg})",
-                                    hint="JSON Lines need one JSON object per line") from None
-        except UnicodeDecodeError:
-            raise DataError(f"{path}: bytes that are not valid {encoding}", hint="pass --encoding") from None
+                    text = raw.decode(encoding)
+                except UnicodeDecodeError:
+                    raise DataError(f"{path}:{lineno}: bytes that are not valid {encoding}",
+                                    hint="pass --encoding") from None
+            else:
+                text = raw
+            if "\r" in text[:-2]:  # a lone CR ends a line too (rare: old Mac files)
+                parts = text.splitlines()
+                for k, part in enumerate(parts):
+                    if part.strip():
+                        yield lineno + k, _loads(part, path, lineno + k)
+                lineno += max(len(parts) - 1, 0)
+                continue
+            try:
+                yield lineno, loads(text)
+            except json.JSONDecodeError:
+                if text.strip():
+                    _loads(text, path, lineno)
+
+
+def _loads(text: str, path: str, lineno: int) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path}:{lineno}: not valid JSON ({exc.msg})",
+                        hint="JSON Lines need one JSON object per line") from None
 
 
 class LabelStudioReader:
