@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..errors import DataError
-from ..io.conll import Block, BlockReader, Sentence
+from ..io.conll import Block, BlockReader, Sentence, head
 from .options import Options
 
 
@@ -157,7 +157,15 @@ class ConllSource(BlockSource):
                     p_block = g_block
                 else:
                     p_block = p_reader.take(g_block.n_sentences)
-                    self._check_aligned(g_block, p_block, done)
+                    problem = self._misaligned(g_block, p_block, done)
+                    if problem is not None:
+                        # The sentences before the bad one are scored first, so that a
+                        # problem there (a tag strict mode refuses) is the one reported,
+                        # as when sentences are read one at a time.
+                        k, error = problem
+                        if k:
+                            yield head(g_block, k), head(p_block, k), done
+                        raise error
                 yield g_block, p_block, done
                 done += g_block.n_sentences
             if p_reader is not None:
@@ -208,18 +216,23 @@ class ConllSource(BlockSource):
                 hint="the file needs 'token ... gold pred'; for tab-separated files pass --delimiter '\\t'",
             )
 
-    def _check_aligned(self, g_block, p_block, done: int) -> None:
-        """Same sentences, same lengths, the same tokens (when both inputs carry them)."""
+    def _misaligned(self, g_block, p_block, done: int) -> tuple[int, DataError] | None:
+        """None when the blocks hold the same sentences, lengths and tokens (where both
+        inputs carry tokens); else the block's first bad sentence and the error for it."""
         if (isinstance(g_block, Block) and isinstance(p_block, Block)
                 and blocks_aligned(g_block, p_block, self.g_col, self.p_col)):
-            return
+            return None
         n_pred = p_block.n_sentences if p_block is not None else 0
         for k in range(min(g_block.n_sentences, n_pred)):
-            check_aligned(g_block.sentence(k), p_block.sentence(k), done + k + 1, self.gold_name,
-                          self.pred_name, self.g_col, self.p_col)
+            try:
+                check_aligned(g_block.sentence(k), p_block.sentence(k), done + k + 1, self.gold_name,
+                              self.pred_name, self.g_col, self.p_col)
+            except DataError as error:
+                return k, error
         if n_pred < g_block.n_sentences:
-            raise _ends_error(done + n_pred, self.gold_name, self.pred_name,
-                                   g_block.sentence(n_pred).lines[0])
+            return n_pred, _ends_error(done + n_pred, self.gold_name, self.pred_name,
+                                       g_block.sentence(n_pred).lines[0])
+        return None
 
 
 def check_aligned(g: Sentence, p: Sentence, index: int, g_name: str, p_name: str, gold_col: int,
@@ -398,8 +411,8 @@ class ArraySource(BlockSource):
                               * ARRAY_BLOCK_TOKENS)
         for part in np.split(np.arange(len(chosen)), np.unique(cut[(cut > 0) & (cut < len(chosen))])):
             sentence, length = chosen[part], lengths[part]
-            if len(part) == len(starts) - 1:
-                tokens = slice(None)
+            if int(sentence[-1]) - int(sentence[0]) + 1 == len(part):  # consecutive sentences: a view
+                tokens = slice(int(starts[sentence[0]]), int(starts[sentence[-1] + 1]))
             else:
                 tokens = np.repeat(starts[sentence] - np.concatenate(([0], np.cumsum(length)[:-1])), length) \
                     + np.arange(int(length.sum()))

@@ -698,6 +698,19 @@ class _Counting:
         return data
 
 
+def head(block: Block | LineBlock, n: int) -> Block | LineBlock:
+    """The first ``n`` sentences of a block."""
+    if isinstance(block, LineBlock):
+        return LineBlock(block.sentences[:n])
+    end = int(block.sentence_first[n]) if n < block.n_sentences else block.n_tokens
+    return Block(
+        data=block.data, arr=block.arr, field_start=block.field_start, field_end=block.field_end,
+        token_first_field=block.token_first_field[:end], token_width=block.token_width[:end],
+        token_line=block.token_line[:end], token_line_start=block.token_line_start[:end],
+        sentence_first=block.sentence_first[:n], documents=0, lines=0, width=block.width,
+    )
+
+
 def _count_docstarts(data: bytes) -> int:
     """Exact count of ``-DOCSTART-`` lines (first field) in whole lines of bytes."""
     n = 0
