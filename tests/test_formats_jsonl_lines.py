@@ -56,3 +56,18 @@ def test_jsonl_scores_equal_conll_with_crlf_and_bom(tmp_path):
     pred = write(tmp_path / "p.jsonl", "".join(json.dumps(r) + "\n" for r in pred_records).encode())
     report = evaluate(gold, pred)
     assert (report.per_type["ORG"].tp, report.per_type["LOC"].fn, report.per_type["PER"].fp) == (1, 1, 1)
+
+
+def test_jsonl_what_only_the_standard_library_parses_is_still_read(tmp_path):
+    """orjson refuses NaN and integers beyond 64 bits; the standard library reads them,
+    and so does the reader (it falls back line by line)."""
+    text = ('{"tokens": ["EU"], "ner_tags": ["B-ORG"], "score": NaN}\n'
+            '{"tokens": ["Bonn"], "ner_tags": ["B-LOC"], "id": 123456789012345678901234567890}\n')
+    path = write(tmp_path / "a.jsonl", text.encode())
+    assert [s.tags for s in read_tagged(path)] == [["B-ORG"], ["B-LOC"]]
+
+
+def test_jsonl_bad_json_message_is_the_standard_librarys(tmp_path):
+    path = write(tmp_path / "a.jsonl", lines("\n").encode() + b'{"tokens": ["x"],}\n')
+    with pytest.raises(DataError, match=r"a\.jsonl:3: not valid JSON \(Expecting property name enclosed"):
+        list(read_tagged(path))

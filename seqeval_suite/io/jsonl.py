@@ -340,9 +340,21 @@ def _json_lines(path: str, encoding: str) -> Iterator[tuple[int, Any]]:
         fh = io.TextIOWrapper(fh, encoding=encoding)
     lineno = 0
     loads = json.loads
+    # orjson parses a line about twice as fast; where it refuses one (a BOM, a lone CR,
+    # NaN, a huge integer, a blank line, bad JSON) the standard library decides, so what
+    # is accepted and every message stay the standard library's.
+    fast = _orjson_loads() if codec == "utf-8" else None
     with fh:
         for raw in fh:
             lineno += 1
+            if fast is not None:
+                try:
+                    record = fast(raw)
+                except ValueError:
+                    pass
+                else:
+                    yield lineno, record
+                    continue
             if isinstance(raw, bytes):
                 if lineno == 1 and codec == "utf-8" and raw.startswith(codecs.BOM_UTF8):
                     raw = raw[3:]
@@ -365,6 +377,15 @@ def _json_lines(path: str, encoding: str) -> Iterator[tuple[int, Any]]:
             except json.JSONDecodeError:
                 if text.strip():
                     _loads(text, path, lineno)
+
+
+def _orjson_loads():
+    """``orjson.loads`` (a dependency; None if it is missing, then json alone parses)."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - installed with the package
+        return None
+    return orjson.loads
 
 
 def _loads(text: str, path: str, lineno: int) -> Any:
