@@ -82,11 +82,15 @@ def _side_ids(block, column: int, vocab, name: str):
     return vocab.ids_of(tags)
 
 
-def column_of(sentence: Sentence, column: int, name: str) -> list[str]:
+_COLUMN_HINT = ("one-file input needs 'token ... gold pred'; give the prediction file too, "
+                "or --gold-column/--pred-column")
+
+
+def column_of(sentence: Sentence, column: int, name: str, hint: str = _COLUMN_HINT) -> list[str]:
     """One column of a sentence.
 
     Raises:
-        DataError: the sentence's lines have no such column.
+        DataError: the sentence's lines have no such column (``hint`` says what to do).
     """
     try:
         return sentence.column(column)
@@ -94,7 +98,7 @@ def column_of(sentence: Sentence, column: int, name: str) -> list[str]:
         width = len(sentence.rows[0])
         raise DataError(
             f"{name}:{sentence.lines[0]}: no column {column}: the line has {width} column{'s' if width != 1 else ''}",
-            hint="one-file input needs 'token ... gold pred'; give the prediction file too, or --gold-column/--pred-column",
+            hint=hint,
         ) from None
 
 
@@ -243,21 +247,28 @@ def check_aligned(g: Sentence, p: Sentence, index: int, g_name: str, p_name: str
         DataError: naming both files, the sentence, the lines and the first difference.
     """
     if len(g.rows) != len(p.rows):
-        raise DataError(
-            f"sentence {index} has {len(g.rows)} tokens in {g_name} (line {g.lines[0]}) "
-            f"but {len(p.rows)} in {p_name} (line {p.lines[0]})",
-            hint="the files must hold the same tokens; was the prediction re-tokenized?",
-        )
+        raise length_error(index, len(g.rows), len(p.rows), f"{g_name} (line {g.lines[0]})",
+                           f"{p_name} (line {p.lines[0]})")
     g_width, p_width = len(g.rows[0]), len(p.rows[0])
     if g_width < 2 or p_width < 2 or gold_col % g_width == 0 or pred_col % p_width == 0:
         return
     for k, (g_row, p_row) in enumerate(zip(g.rows, p.rows)):
         if g_row[0] != p_row[0]:
-            raise DataError(
-                f"token mismatch at sentence {index}, token {k + 1}: {g_row[0]!r} at "
-                f"{g_name}:{g.lines[k]} but {p_row[0]!r} at {p_name}:{p.lines[k]}",
-                hint="gold and prediction must hold the same tokens in the same order",
-            )
+            raise token_error(index, k, g_row[0], p_row[0], f"{g_name}:{g.lines[k]}", f"{p_name}:{p.lines[k]}")
+
+
+def length_error(index: int, n_gold: int, n_pred: int, gold_where: str, pred_where: str) -> DataError:
+    """Sentence ``index`` (1-based) has other lengths in the two inputs."""
+    return DataError(f"sentence {index} has {n_gold} tokens in {gold_where} but {n_pred} in {pred_where}",
+                     hint="the files must hold the same tokens; was the prediction re-tokenized?")
+
+
+def token_error(index: int, k: int, gold_token: str, pred_token: str, gold_where: str,
+                pred_where: str) -> DataError:
+    """Token ``k`` (0-based) of sentence ``index`` (1-based) differs between the inputs."""
+    return DataError(f"token mismatch at sentence {index}, token {k + 1}: {gold_token!r} at {gold_where} "
+                     f"but {pred_token!r} at {pred_where}",
+                     hint="gold and prediction must hold the same tokens in the same order")
 
 
 def blocks_aligned(g_block: Block, p_block: Block, g_col: int, p_col: int) -> bool:
@@ -441,26 +452,19 @@ def _zip_tagged(gold, pred):
 
 
 def check_tagged_aligned(g, p, index: int, g_name: str, p_name: str) -> None:
-    """Two :class:`~seqeval_suite.io.formats.TaggedSentence` must hold the same tokens.
+    """Two :class:`~seqeval_suite.io.tagged.TaggedSentence` must hold the same tokens.
 
     Raises:
         DataError: naming both files, the sentence, its lines and the first difference.
     """
+    g_where, p_where = f"{g_name}:{g.line}", f"{p_name}:{p.line}"
     if len(g.tokens) != len(p.tokens):
-        raise DataError(
-            f"sentence {index} has {len(g.tokens)} tokens in {g_name} (line {g.line}) "
-            f"but {len(p.tokens)} in {p_name} (line {p.line})",
-            hint="the files must hold the same tokens; was the prediction re-tokenized?",
-        )
+        raise length_error(index, len(g.tokens), len(p.tokens), f"{g_name} (line {g.line})",
+                           f"{p_name} (line {p.line})")
     if g.tokens == p.tokens:
         return
-    for k, (a, b) in enumerate(zip(g.tokens, p.tokens)):
-        if a != b:
-            raise DataError(
-                f"token mismatch at sentence {index}, token {k + 1}: {a!r} at {g_name}:{g.line} "
-                f"but {b!r} at {p_name}:{p.line}",
-                hint="gold and prediction must hold the same tokens in the same order",
-            )
+    k = next(k for k, (a, b) in enumerate(zip(g.tokens, p.tokens)) if a != b)
+    raise token_error(index, k, g.tokens[k], p.tokens[k], g_where, p_where)
 
 
 def aligned_tagged(gold, pred) -> Iterator[tuple]:

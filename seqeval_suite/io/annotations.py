@@ -209,14 +209,10 @@ def _reader(path: str, options: Options, columns: tuple[int, ...] = ()) -> Block
 
 
 def _column(sentence: Sentence, column: int, source: str) -> list[str]:
-    try:
-        return sentence.column(column)
-    except IndexError:
-        width = len(sentence.rows[0])
-        raise DataError(
-            f"{source}:{sentence.lines[0]}: no column {column}: the line has {width} column{'s' if width != 1 else ''}",
-            hint="column indices are 0-based and the token is column 0; check --columns / --tag-column",
-        ) from None
+    from ..core.source import column_of
+
+    return column_of(sentence, column, source,
+                     hint="column indices are 0-based and the token is column 0; check --columns / --tag-column")
 
 
 def _read_files(paths: Sequence[str], names: Sequence[str], tag_column: int, options: Options,
