@@ -201,12 +201,15 @@ def run_once(cmd: list[str], timeout: float, stdin: Path | None = None) -> Run:
     with tempfile.TemporaryFile() as err, open(stdin or os.devnull, "rb") as feed:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdin=feed, stdout=subprocess.DEVNULL, stderr=err)
-        timer = threading.Timer(timeout, proc.kill)
-        timer.start()
+        # No timer for an unlimited run: threading.Timer cannot wait an infinite time.
+        timer = threading.Timer(timeout, proc.kill) if timeout < float("inf") else None
+        if timer is not None:
+            timer.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
         finally:
-            timer.cancel()
+            if timer is not None:
+                timer.cancel()
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         error = None
