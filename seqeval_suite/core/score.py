@@ -29,6 +29,16 @@ def score(source: BlockSource, options: Options, *, on_spans: SpanHook | None = 
           keep_tokens: bool = False) -> Report:
     """Score a :class:`~seqeval_suite.core.source.BlockSource` under ``options``.
 
+    Args:
+        source: the aligned blocks of both sides (any reader's).
+        options: mode, scheme, suffix, types, match.
+        on_spans: called with every block's decoded entities (lenient and strict modes;
+            error analysis uses it, so a corpus is decoded once for both).
+        keep_tokens: ask the source for each sentence's tokens (for ``on_spans``).
+
+    Returns:
+        A :class:`~seqeval_suite.report.Report`.
+
     Raises:
         DataError: no sentence at all (naming the empty input), a tag strict mode
             refuses (file and line), and whatever the source raises while reading.

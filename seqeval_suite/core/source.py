@@ -6,8 +6,10 @@ input has them, line numbers), plus the names, document counts and warnings a re
 needs. :class:`ConllSource` reads CoNLL inputs with
 :class:`~seqeval_suite.io.conll.BlockReader` (paths, stdin, FIFOs, ``.gz``; numpy
 parsing where the bytes allow it, the line reader from there on otherwise);
-:class:`PairBlockSource` batches any stream of sentence pairs (JSON Lines, Label
-Studio, DocBin, Python lists, a spaCy pipeline's output, mapped tags).
+:class:`TaggedSource` batches two :func:`~seqeval_suite.io.formats.read_tagged`
+readers (JSON Lines, Label Studio, DocBin); :class:`PairBlockSource` any stream of
+sentence pairs (Python lists, a spaCy pipeline's output, mapped tags);
+:class:`ArraySource` tag-id arrays already in memory (agreement's corpus).
 """
 from __future__ import annotations
 
@@ -72,13 +74,19 @@ class BlockSource:
 
 
 # ----------------------------------------------------------------------------- CoNLL
-def _side_ids(block, column: int, vocab, name: str):
-    """Tag ids of one column of a block; a missing column is an error naming the line."""
+def side_ids(block, column: int, vocab, name: str, hint: str | None = None):
+    """Tag ids of one column of a :class:`~seqeval_suite.io.conll.Block` or
+    :class:`~seqeval_suite.io.conll.LineBlock`.
+
+    Raises:
+        DataError: a sentence has no such column (naming ``name`` and the line; ``hint``
+            replaces the default advice).
+    """
     if isinstance(block, Block):
         return vocab.ids(block, block.column_fields(column))
     tags = []
     for sentence in block.sentences:
-        tags.extend(column_of(sentence, column, name))
+        tags.extend(column_of(sentence, column, name, hint or _COLUMN_HINT))
     return vocab.ids_of(tags)
 
 
@@ -188,8 +196,8 @@ class ConllSource(BlockSource):
 
     def blocks(self, vocab, keep_tokens: bool = False) -> Iterator[AlignedBlock]:
         for g_block, p_block, _ in self.side_blocks():
-            g_ids = _side_ids(g_block, self.g_col, vocab, self.gold_name)
-            p_ids = _side_ids(p_block, self.p_col, vocab, self.pred_name)
+            g_ids = side_ids(g_block, self.g_col, vocab, self.gold_name)
+            p_ids = side_ids(p_block, self.p_col, vocab, self.pred_name)
             tokens = _block_tokens(g_block) if keep_tokens and self._has_tokens(g_block) else None
             yield AlignedBlock(g_ids, p_ids, g_block.sentence_first, g_block.token_line, p_block.token_line, tokens)
 

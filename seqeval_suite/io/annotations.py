@@ -208,11 +208,13 @@ def _reader(path: str, options: Options, columns: tuple[int, ...] = ()) -> Block
                        comments=options.comments, encoding=options.encoding, columns=columns)
 
 
+_COLUMN_HINT = "column indices are 0-based and the token is column 0; check --columns / --tag-column"
+
+
 def _column(sentence: Sentence, column: int, source: str) -> list[str]:
     from ..core.source import column_of
 
-    return column_of(sentence, column, source,
-                     hint="column indices are 0-based and the token is column 0; check --columns / --tag-column")
+    return column_of(sentence, column, source, _COLUMN_HINT)
 
 
 def _read_files(paths: Sequence[str], names: Sequence[str], tag_column: int, options: Options,
@@ -226,7 +228,7 @@ def _read_files(paths: Sequence[str], names: Sequence[str], tag_column: int, opt
     """
     import numpy as np
 
-    from ..core.source import blocks_aligned
+    from ..core.source import blocks_aligned, side_ids
     from ..core.vocab import TagVocabulary
 
     readers: list[BlockReader] = []
@@ -245,7 +247,7 @@ def _read_files(paths: Sequence[str], names: Sequence[str], tag_column: int, opt
                         and blocks_aligned(first_block, block, tag_column, tag_column)):
                     _check_blocks(first_block, block, readers[0], reader, done, tag_column)
             for k, (block, reader) in enumerate(zip(blocks, readers)):
-                ids[k].append(_block_ids(block, tag_column, vocab, reader.name))
+                ids[k].append(side_ids(block, tag_column, vocab, reader.name, _COLUMN_HINT))
                 lines[k].append(block.token_line)
             if token_text is not None:
                 for k in range(first_block.n_sentences):
@@ -279,13 +281,6 @@ def _read_files(paths: Sequence[str], names: Sequence[str], tag_column: int, opt
         listed = ", ".join(f"{name} has {n}" for name, n in documents.items())
         corpus.warnings.append(f"-DOCSTART- lines differ: {listed}; documents are taken from each pair's reference")
     return corpus
-
-
-def _block_ids(block, column: int, vocab, name: str):
-    """Tag ids of one column of a block (a missing column names the line)."""
-    if isinstance(block, Block):
-        return vocab.ids(block, block.column_fields(column))
-    return vocab.ids_of([t for k in range(block.n_sentences) for t in _column(block.sentence(k), column, name)])
 
 
 def _check_blocks(first_block, block, first_reader, reader, done: int, tag_column: int) -> None:
