@@ -2,18 +2,17 @@
 plus chance-corrected token-level agreement.
 
 ``agree()`` is the Python API behind ``seqeval-suite agree``. It reads every
-annotator's tags once (plain CoNLL files with the evaluator's block reader, as integer
-tag ids), decodes each annotator's spans once (:class:`_PairScorer`), then scores each
-pair of annotators on the sentences both labelled by matching those spans. A pair's
-report is exactly what :func:`seqeval_suite.evaluate.score_pairs` gives on the same
-sentences (``tests/test_agree_speed_equivalence.py``); conlleval mode, whose chunks run
-across sentences, and strict-mode input the evaluator refuses still go through
-``score_pairs`` pair by pair. Cohen's kappa, Fleiss' kappa and Krippendorff's alpha
-(:mod:`seqeval_suite.kappa`) work on the same integer ids held in numpy arrays.
+annotator's tags once into integer tag ids (CoNLL files with the block reader), then
+scores each pair of annotators on the sentences both labelled through the scoring core
+(:func:`seqeval_suite.core.score.score` on an
+:class:`~seqeval_suite.core.source.ArraySource` of the two id arrays), in every mode.
+A pair's report is exactly what :func:`seqeval_suite.evaluate.score_pairs` gives on
+the same sentences (``tests/test_agree_speed_equivalence.py``). Cohen's kappa, Fleiss'
+kappa and Krippendorff's alpha (:mod:`seqeval_suite.kappa`) work on the same ids.
 
 Annotators' files may be CoNLL, JSON Lines, a Label Studio export or a spaCy DocBin
 (any format :func:`seqeval_suite.io.formats.read_tagged` reads), chosen with
-``format_in`` or by each file's extension. All-CoNLL input keeps its own reader path
+``format_in`` or by each file's extension. All-CoNLL input is read in aligned blocks
 (``--columns``, ``-DOCSTART-`` counting, conlleval splitting); any other mix goes
 through :func:`seqeval_suite.io.annotations._read_formats`. Reading annotators into a
 :class:`~seqeval_suite.io.annotations.Corpus` is :mod:`seqeval_suite.io.annotations`'s

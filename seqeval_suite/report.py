@@ -40,7 +40,7 @@ class SentenceCounts:
         self.fn.append(fn)
 
     def add_many(self, sentence, type_index, tp, fp, fn, type_names: list[str]) -> None:
-        """Record many cells at once from integer arrays (the evaluator's fast path).
+        """Record many cells at once from integer arrays (the scoring core's matcher).
 
         ``type_index`` indexes ``type_names``; the other arguments are parallel arrays.
         """

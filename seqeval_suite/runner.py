@@ -1,9 +1,9 @@
 """The benchmark runner: a validated :class:`~seqeval_suite.config.Config` in, results data out.
 
-Work is split into *units*, one per (system, corpus, run). Each unit is scored with the
-core evaluator (:func:`~seqeval_suite.evaluate.open_pairs` and
-:func:`~seqeval_suite.evaluate.score_pairs`), so every figure on a board is what
-``seqeval-suite evaluate`` gives for the same file and settings. Units may run in
+Work is split into *units*, one per (system, corpus, run). Each unit is scored by the
+one scoring core (:func:`~seqeval_suite.core.score.score`, on the same sources
+``evaluate`` opens), so every figure on a board is what ``seqeval-suite evaluate``
+gives for the same file and settings. Units may run in
 parallel processes (``jobs``); results are assembled in config order, so they do not
 depend on ``jobs``. A unit whose inputs, settings and tool version are unchanged is
 read from a content-addressed cache instead of being scored again.

@@ -5,8 +5,9 @@ export or a spaCy DocBin), several tag columns of one CoNLL file, or in-memory l
 of sentences -- into a :class:`Corpus`: per annotator, the tags of every token in
 corpus order, and per sentence whether that annotator labelled it (a sentence whose
 tags are all "missing" cells such as ``?`` was not labelled; one only partly missing
-is left out and counted). Plain CoNLL files go through the block reader as integer
-tag ids (:func:`_read_files_fast`), anything else through the streaming readers.
+is left out and counted). CoNLL files (paths, ``-``, FIFOs, ``.gz``) are read once
+each by the block reader, in aligned blocks, as integer tag ids (:func:`_read_files`);
+other formats through :func:`~seqeval_suite.io.formats.read_tagged`.
 Every reader checks that the annotators hold the same sentences and the same tokens,
 and raises a :class:`~seqeval_suite.errors.DataError` naming file and line where not.
 Scoring the corpus is :mod:`seqeval_suite.agreement`'s job.

@@ -1,8 +1,9 @@
-"""Streaming reader for CoNLL column files.
+"""The CoNLL reader: :class:`BlockReader`, which reads an input once in blocks of
+whole sentences, parsed with numpy (:func:`parse_block`) where the bytes allow it and by
+its line engine (:class:`ConllReader`) from there on otherwise.
 
-Sentences are yielded one at a time, each holding its rows' fields and line numbers
-and nothing else, so a corpus is never held in memory. UTF-8 with or without a BOM,
-LF or CRLF, ``-`` for stdin and transparent ``.gz`` are accepted in every mode.
+A corpus is never held in memory. UTF-8 with or without a BOM, LF or CRLF, ``-`` for
+stdin, FIFOs and transparent ``.gz`` are accepted in every mode.
 """
 from __future__ import annotations
 
@@ -279,12 +280,13 @@ def _column_error(name: str, lineno: int, line: str, got: int, want: int) -> Dat
 
 # ------------------------------------------------------------------ fast block reader
 class Unsupported(Exception):
-    """The fast block reader cannot take this input exactly; use :class:`ConllReader`.
+    """:func:`parse_block` cannot take these bytes exactly.
 
-    Raised for anything the block reader does not reproduce byte for byte (Unicode
+    Raised for anything numpy parsing does not reproduce byte for byte (Unicode
     whitespace, NUL bytes, undecodable bytes, a column count that changes, too few
-    columns, very long tags, ...). The caller then reruns the streaming reader, which
-    either reads the input or raises the precise :class:`DataError`.
+    columns, ...). :class:`BlockReader` then hands the same bytes, and the rest of the
+    input, to the line reader (:class:`ConllReader`), which reads them or raises the
+    precise :class:`DataError`; nothing is read twice.
     """
 
 
@@ -393,7 +395,7 @@ def parse_block(data: bytes, first_line: int, conlleval: bool = False):
     ``first_line`` is the 1-based number of the block's first line.
 
     Raises:
-        Unsupported: for input only the streaming reader handles exactly.
+        Unsupported: for input only the line reader handles exactly.
     """
     import re
 
