@@ -7,8 +7,10 @@ IOB2, IOE2, IOBES and BILOU, SPEC's definitions for IOB1, IOE1 and IO.
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Iterable, Sequence
 
+from seqeval_suite.conlleval import split_tag
 from seqeval_suite.schemes import _COMPILED, _OUTSIDE, Span
 
 def decode_lenient(parsed: Sequence[tuple[str, str]]) -> list[Span]:
@@ -145,3 +147,129 @@ def uncovered_runs(parsed: Sequence[tuple[str, str]], spans: Iterable[Span]) -> 
 
 
 # ---------------------------------------------------------------- scheme detection
+
+
+# ----------------------------------------------------------------- conlleval.pl
+def end_of_chunk(prev: str, cur: str, prev_type: str, cur_type: str) -> bool:
+    """conlleval.pl's endOfChunk: did a chunk end at the previous token?"""
+    return (
+        (prev == "B" and cur in ("B", "O"))
+        or (prev == "I" and cur in ("B", "O"))
+        or (prev == "E" and cur in ("E", "I", "O"))
+        or (prev != "O" and prev != "." and prev_type != cur_type)
+        or prev in ("[", "]")
+    )
+
+
+def start_of_chunk(prev: str, cur: str, prev_type: str, cur_type: str) -> bool:
+    """conlleval.pl's startOfChunk: does a chunk start at the current token?"""
+    return (
+        (cur == "B" and prev in ("B", "I", "O"))
+        or (cur == "I" and prev in ("O",))
+        or (cur == "E" and prev in ("E", "O"))
+        or (cur == "I" and prev == "E")
+        or (cur != "O" and cur != "." and prev_type != cur_type)
+        or cur in ("[", "]")
+    )
+
+
+class ChunkMachine:
+    """conlleval.pl's counting loop, fed one token (or boundary) at a time (the
+    reference the vectorised machine in seqeval_suite.core.chunks is tested against).
+
+    Counts are kept per type (``gold``, ``found``, ``correct``) and, for resampling,
+    per sentence: each count is charged to the sentence being read when it is made,
+    except a correct chunk, which is charged to the sentence where it started.
+    """
+
+    def __init__(self) -> None:
+        self.gold: Counter = Counter()
+        self.found: Counter = Counter()
+        self.correct: Counter = Counter()
+        self.tokens = 0
+        self.correct_tags = 0
+        self._last = ("O", "", "O", "")
+        self._in_correct = False
+        self._correct_since = 0
+        self.sentence = 0
+        #: sentence index -> Counter of (type, kind) for kind in gold/found/correct
+        self.by_sentence: dict[int, Counter] = {}
+
+    def _charge(self, sentence: int, type_: str, kind: str) -> None:
+        bucket = self.by_sentence.get(sentence)
+        if bucket is None:
+            bucket = self.by_sentence[sentence] = Counter()
+        bucket[(type_, kind)] += 1
+
+    def add(self, gold_tag: str, pred_tag: str, *, boundary: bool = False) -> None:
+        """Process one line: a token, or a boundary (blank line or ``-X-``)."""
+        if boundary:
+            gold, gold_type, guess, guess_type = "O", "", "O", ""
+        else:
+            gold, gold_type = split_tag(gold_tag)
+            guess, guess_type = split_tag(pred_tag)
+        last_gold, last_gold_type, last_guess, last_guess_type = self._last
+        gold_end = end_of_chunk(last_gold, gold, last_gold_type, gold_type)
+        guess_end = end_of_chunk(last_guess, guess, last_guess_type, guess_type)
+        if self._in_correct:
+            if gold_end and guess_end and last_guess_type == last_gold_type:
+                self._in_correct = False
+                self.correct[last_gold_type] += 1
+                self._charge(self._correct_since, last_gold_type, "correct")
+            elif gold_end != guess_end or guess_type != gold_type:
+                self._in_correct = False
+        gold_start = start_of_chunk(last_gold, gold, last_gold_type, gold_type)
+        guess_start = start_of_chunk(last_guess, guess, last_guess_type, guess_type)
+        if gold_start and guess_start and guess_type == gold_type:
+            self._in_correct = True
+            self._correct_since = self.sentence
+        if gold_start:
+            self.gold[gold_type] += 1
+            self._charge(self.sentence, gold_type, "gold")
+        if guess_start:
+            self.found[guess_type] += 1
+            self._charge(self.sentence, guess_type, "found")
+        if not boundary:
+            if gold == guess and gold_type == guess_type:
+                self.correct_tags += 1
+            self.tokens += 1
+        self._last = (gold, gold_type, guess, guess_type)
+
+    def add_sentence(self, gold_tags: Sequence[str], pred_tags: Sequence[str]) -> None:
+        """Process the boundary before a sentence (none before the first) and its tokens.
+
+        Repeated boundary lines change nothing in conlleval.pl's state, so one boundary
+        step between sentences is exact; a boundary can only close a chunk, whose
+        correct count goes to the sentence where that chunk started.
+        """
+        add = self.add
+        if self.sentence:
+            add("O", "O", boundary=True)
+        for g, p in zip(gold_tags, pred_tags):
+            add(g, p)
+        self.sentence += 1
+
+    def finish(self, trailing_boundary: bool = True) -> None:
+        """conlleval.pl's end of input: the last boundary line if the input ends with
+        one (a blank or ``-X-`` line), then an open correct chunk counts."""
+        if trailing_boundary and self.sentence:
+            self.add("O", "O", boundary=True)
+        if self._in_correct:
+            last_gold_type = self._last[1]
+            self.correct[last_gold_type] += 1
+            self._charge(self._correct_since, last_gold_type, "correct")
+            self._in_correct = False
+
+
+def misscored_reason(gold_tags: Sequence[str], pred_tags: Sequence[str]) -> str | None:
+    """Say why conlleval.pl would mis-score a sentence (S-/L-/U- tags, E→B), or None."""
+    for tags in (gold_tags, pred_tags):
+        prev = ""
+        for tag in tags:
+            prefix = tag[:1]
+            if prefix in ("S", "L", "U") and (len(tag) == 1 or tag[1] == "-"):
+                return "S-/L-/U- tags"
+            if prefix == "B" and prev == "E":
+                return "E→B transitions"
+            prev = prefix if len(tag) == 1 or tag[1:2] == "-" else ""
+    return None

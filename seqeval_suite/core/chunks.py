@@ -96,7 +96,8 @@ def conlleval_block(g_ids, p_ids, sentence_first, vocab: ConllevalVocabulary, st
 
 
 def _misscored_np(g_ids, p_ids, first, sentence_in_block, slu_of, eb_of) -> str | None:
-    """:func:`misscored_reason` for the first sentence of a block that has a reason."""
+    """Why conlleval.pl would mis-score the first sentence of a block that gives a reason
+    (S-/L-/U- tags, E→B), or None (oracle: ``tests/oracles.py`` ``misscored_reason``)."""
     import numpy as np
 
     found = []
