@@ -117,6 +117,9 @@ class Report:
     exact_per_type: dict[str, Counts] | None = field(default=None, repr=False)
     match_cells: SentenceCounts | None = field(default=None, repr=False)
     micro_override: Counts | None = field(default=None, repr=False)
+    #: Per sentence, the number of ``-DOCSTART-`` lines before it in gold (CoNLL input;
+    #: None for other inputs): the document units of ``compare --unit document``.
+    sentence_documents: Any = field(default=None, repr=False)
 
     @property
     def micro(self) -> Counts:

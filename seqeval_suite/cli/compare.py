@@ -27,7 +27,7 @@ def compare_files(gold: str, pred_a: str, pred_b: str, *, test: str = "ar", resa
     types = sorted(set(report_a.per_type) | set(report_b.per_type))
     matrix_a = report_a.sentence_counts.dense(report_a.sentences, types)
     matrix_b = report_b.sentence_counts.dense(report_b.sentences, types)
-    units = _documents(gold, report_a.sentences, scoring) if unit == "document" else None
+    units = _documents(gold, report_a) if unit == "document" else None
     result = stats.paired_test(matrix_a, matrix_b, test=test, resamples=resamples, seed=seed,
                                metric=metric, level=level, units=units)
     systems = {}
@@ -61,20 +61,15 @@ def _name(path: str) -> str:
     return os.path.basename(path) if path != "-" else "-"
 
 
-def _documents(gold: str, n_sentences: int, scoring: dict):
-    """Document id of every gold sentence, for ``--unit document``."""
-    import numpy as np
+def _documents(gold: str, report):
+    """Document number of every gold sentence, for ``--unit document``: counted by the
+    reader while it scored (``-DOCSTART-`` lines), so gold is not read again."""
+    from ..errors import UsageError
 
-    from ..errors import DataError
-    from ..io.conll import BlockReader
-
-    reader = BlockReader(gold, delimiter=scoring.get("delimiter"), comments=scoring.get("comments", False),
-                         conlleval=scoring.get("mode") == "conlleval", encoding=scoring.get("encoding", "utf-8"))
-    ids = np.array([s.document for s in reader.sentences()], dtype=np.int64)
-    if ids.size != n_sentences:
-        raise DataError(f"{gold}: found {ids.size} sentences for document grouping but scored {n_sentences}",
-                        hint="use --unit sentence")
-    return ids
+    if report.sentence_documents is None:
+        raise UsageError(f"{gold}: --unit document needs CoNLL gold, whose -DOCSTART- lines mark documents",
+                         hint="use --unit sentence")
+    return report.sentence_documents
 
 
 def render_comparison(data: dict, fmt: str) -> str:

@@ -122,11 +122,33 @@ class _Totals:
 def _score_spans(source: BlockSource, options: Options, on_spans, keep_tokens: bool) -> Report:
     vocab = vocabulary(options)
     totals = _Totals(options.match if options.match != "strict" else None)
+    documents = _Documents()
     for block in source.blocks(vocab, keep_tokens=keep_tokens):
         _score_block(block, vocab, options, totals, source, on_spans)
+        documents.add(block)
     if not totals.sentences:
         raise source.empty_error()
-    return _span_report(totals, vocab, options, source)
+    report = _span_report(totals, vocab, options, source)
+    report.sentence_documents = documents.array()
+    return report
+
+
+class _Documents:
+    """Per-sentence document numbers of every block, when the source has them."""
+
+    def __init__(self) -> None:
+        self.parts: list | None = []
+
+    def add(self, block: AlignedBlock) -> None:
+        if block.documents is None:
+            self.parts = None
+        elif self.parts is not None:
+            self.parts.append(block.documents)
+
+    def array(self):
+        import numpy as np
+
+        return np.concatenate(self.parts) if self.parts else None
 
 
 def _sentence_of(block: AlignedBlock, n: int):
@@ -455,12 +477,16 @@ def _score_conlleval(source: BlockSource, options: Options) -> Report:
     vocab = ConllevalVocabulary()
     state = ChunkState()
     state.keep = set(options.types) if options.types is not None else None
+    documents = _Documents()
     for block in source.blocks(vocab):
         conlleval_block(block.gold, block.pred, block.sentence_first, vocab, state)
+        documents.add(block)
     if not state.sentences:
         raise source.empty_error()
     conlleval_finish(state, source.ends_with_boundary, vocab.ce_type_names)
-    return _conlleval_report(state, vocab, options, source)
+    report = _conlleval_report(state, vocab, options, source)
+    report.sentence_documents = documents.array()
+    return report
 
 
 def _conlleval_report(state: ChunkState, vocab: ConllevalVocabulary, options: Options,

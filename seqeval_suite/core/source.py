@@ -28,7 +28,8 @@ class AlignedBlock:
     ``gold``/``pred`` are int64 tag ids (one vocabulary), ``sentence_first`` the index of
     each sentence's first token, ``gold_line``/``pred_line`` the 1-based line of each
     token (None when the input has no lines), ``tokens`` the token strings per sentence
-    (only when the source was asked to keep them).
+    (only when the source was asked to keep them), ``documents`` per sentence the
+    ``-DOCSTART-`` lines before it in gold (CoNLL input only).
     """
 
     gold: object
@@ -37,6 +38,7 @@ class AlignedBlock:
     gold_line: object = None
     pred_line: object = None
     tokens: list | None = None
+    documents: object = None
 
     @property
     def n_sentences(self) -> int:
@@ -199,7 +201,10 @@ class ConllSource(BlockSource):
             g_ids = side_ids(g_block, self.g_col, vocab, self.gold_name)
             p_ids = side_ids(p_block, self.p_col, vocab, self.pred_name)
             tokens = _block_tokens(g_block) if keep_tokens and self._has_tokens(g_block) else None
-            yield AlignedBlock(g_ids, p_ids, g_block.sentence_first, g_block.token_line, p_block.token_line, tokens)
+            # conlleval.pl reads -DOCSTART- as a token: one document, as its sentences say.
+            documents = g_block.sentence_document * 0 if self.conlleval else g_block.sentence_document
+            yield AlignedBlock(g_ids, p_ids, g_block.sentence_first, g_block.token_line, p_block.token_line, tokens,
+                               documents)
 
     def sentence_pairs(self) -> Iterator[tuple]:
         """``(gold tags, pred tags, gold lines, pred lines, tokens or None)`` per sentence,

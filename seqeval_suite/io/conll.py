@@ -320,6 +320,9 @@ class Block:
     width: int = -1
     #: Whether the block's last line is a sentence boundary (None: no lines).
     ends_with_boundary: bool | None = None
+    #: Per sentence, the ``-DOCSTART-`` lines before it (within the block until the
+    #: reader adds those of earlier blocks); all 0 in conlleval mode, as the script.
+    sentence_document: object = None
 
     def words(self):
         """Little-endian uint64 windows starting at every byte (``words[i]`` = bytes i..i+7)."""
@@ -428,6 +431,7 @@ def parse_block(data: bytes, first_line: int, conlleval: bool = False):
     token = width > 0
     documents = 0
     block_width = -1
+    doc_lines = np.zeros(0, dtype=np.int64)
     if _DOCSTART_BYTES in data:
         has = np.flatnonzero(token)
         doc_lines = has[_first_field_is(_DOCSTART_BYTES, arr, field_start, field_end, first_field, has)]
@@ -450,12 +454,16 @@ def parse_block(data: bytes, first_line: int, conlleval: bool = False):
     lines = np.flatnonzero(token)
     line_start = np.concatenate(([0], newlines[:-1] + 1))
     sentence_first = np.flatnonzero(~same_sentence[lines])
+    if conlleval or not len(doc_lines):
+        sentence_document = np.zeros(len(sentence_first), dtype=np.int64)
+    else:
+        sentence_document = np.searchsorted(doc_lines, lines[sentence_first])
     return Block(
         data=padded, arr=arr, field_start=field_start, field_end=field_end,
         token_first_field=first_field[lines], token_width=width[lines],
         token_line=lines + first_line, token_line_start=line_start[lines],
         sentence_first=sentence_first, documents=documents, lines=n_lines, width=block_width,
-        ends_with_boundary=bool(not token[-1]) if n_lines else None,
+        ends_with_boundary=bool(not token[-1]) if n_lines else None, sentence_document=sentence_document,
     )
 
 
@@ -499,6 +507,13 @@ class LineBlock:
         import numpy as np
 
         return np.fromiter((n for s in self.sentences for n in s.lines), dtype=np.int64)
+
+    @property
+    def sentence_document(self):
+        """Per sentence, the ``-DOCSTART-`` lines before it in the input."""
+        import numpy as np
+
+        return np.fromiter((s.document for s in self.sentences), dtype=np.int64, count=len(self.sentences))
 
     def sentence(self, k: int) -> Sentence:
         """Sentence ``k`` of the block."""
@@ -552,7 +567,7 @@ class BlockReader:
     @property
     def documents(self) -> int:
         """``-DOCSTART-`` lines read so far."""
-        return self._block_documents + self._lines.documents
+        return self._lines.documents if self._line_iter is not None else self._block_documents
 
     @property
     def ends_with_boundary(self) -> bool:
@@ -586,6 +601,7 @@ class BlockReader:
         """Hand the rest of the input, from the pending bytes on, to the line reader."""
         if self._first:
             self._fill(self.block_size)  # drops a BOM
+        self._lines.documents = self._block_documents  # the line engine counts on from here
         stream = io.BufferedReader(_Chained(self._pending, _Counting(self._fh, self)))
         self._pending = b""
         self._line_iter = self._lines.read_stream(stream, first_line=self._line, width=self.width)
@@ -675,12 +691,14 @@ class BlockReader:
                 token_line_start=block.token_line_start[:end_token],
                 sentence_first=block.sentence_first[:n],
                 documents=_count_docstarts(kept) if _DOCSTART_BYTES in kept else 0, lines=lines_used,
+                sentence_document=block.sentence_document[:n],
             )
             self._pending = self._pending[byte:]
             self._line += lines_used
         else:
             self._pending = self._pending[cut:]
             self._line += block.lines
+        block.sentence_document = block.sentence_document + self._block_documents
         self._block_documents += block.documents
         self.sentences_read += block.n_sentences
         return block
@@ -710,6 +728,7 @@ def head(block: Block | LineBlock, n: int) -> Block | LineBlock:
         token_first_field=block.token_first_field[:end], token_width=block.token_width[:end],
         token_line=block.token_line[:end], token_line_start=block.token_line_start[:end],
         sentence_first=block.sentence_first[:n], documents=0, lines=0, width=block.width,
+        sentence_document=block.sentence_document[:n],
     )
 
 
