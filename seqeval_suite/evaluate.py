@@ -91,9 +91,35 @@ def evaluate(
     options = Options.build(
         mode=mode, scheme=scheme, suffix=suffix, types=types, delimiter=delimiter,
         gold_column=gold_column, pred_column=pred_column, comments=comments, encoding=encoding, match=match,
-        format_in=format_in, labels=tuple(labels) if isinstance(labels, list) else labels, alignment=alignment,
+        format_in=format_in, labels=_labels(labels), alignment=alignment,
     )
     return score(open_source(gold, pred, options), options)
+
+
+def score_systems(gold, preds: Sequence, **settings) -> list[Report]:
+    """Score several predictions against one gold, as :func:`evaluate` would one by one.
+
+    CoNLL inputs are read side by side in one pass, so gold is read once (and may be
+    ``-``); other formats are scored one prediction at a time.
+
+    Args:
+        gold: the gold file.
+        preds: prediction files, one per system.
+        **settings: :func:`evaluate`'s keyword arguments.
+
+    Returns:
+        One :class:`~seqeval_suite.report.Report` per prediction, in order.
+    """
+    from .core.score import score_each
+
+    options = Options.build(**{**settings, "labels": _labels(settings.get("labels"))})
+    if all(_conll_paths(gold, pred, options) for pred in preds):
+        return score_each(ConllSource(str(gold), [str(p) for p in preds], options), options)
+    return [evaluate(gold, pred, **settings) for pred in preds]
+
+
+def _labels(labels):
+    return tuple(labels) if isinstance(labels, list) else labels
 
 
 def open_source(gold, pred, options: Options) -> BlockSource:

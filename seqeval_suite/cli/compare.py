@@ -19,10 +19,9 @@ def compare_files(gold: str, pred_a: str, pred_b: str, *, test: str = "ar", resa
     keyword arguments of :func:`seqeval_suite.evaluate`.
     """
     from .. import stats
-    from ..evaluate import evaluate
+    from ..evaluate import score_systems
 
-    report_a = evaluate(gold, pred_a, **scoring)
-    report_b = evaluate(gold, pred_b, **scoring)
+    report_a, report_b = score_systems(gold, [pred_a, pred_b], **scoring)
     # The same type columns for both systems: a type only one system predicts still counts.
     types = sorted(set(report_a.per_type) | set(report_b.per_type))
     matrix_a = report_a.sentence_counts.dense(report_a.sentences, types)

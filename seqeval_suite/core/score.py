@@ -43,9 +43,71 @@ def score(source: BlockSource, options: Options, *, on_spans: SpanHook | None = 
         DataError: no sentence at all (naming the empty input), a tag strict mode
             refuses (file and line), and whatever the source raises while reading.
     """
-    if options.mode == "conlleval":
-        return _score_conlleval(source, options)
-    return _score_spans(source, options, on_spans, keep_tokens)
+    vocab = vocabulary(options)
+    scorer = Scorer(vocab, options, source, on_spans)
+    for block in source.blocks(vocab, keep_tokens=keep_tokens):
+        scorer.add(block)
+    return scorer.report()
+
+
+def score_each(source, options: Options) -> list[Report]:
+    """Score every prediction input of a multi-prediction
+    :class:`~seqeval_suite.core.source.ConllSource` against its gold in one pass (gold is
+    read once): one :class:`~seqeval_suite.report.Report` per prediction, each exactly
+    what :func:`score` gives for that prediction alone.
+    """
+    vocab = vocabulary(options)
+    scorers = [Scorer(vocab, options, view) for view in source.views]
+    for blocks in source.blocks_each(vocab):
+        for scorer, block in zip(scorers, blocks):
+            scorer.add(block)
+    return [scorer.report() for scorer in scorers]
+
+
+class Scorer:
+    """Scores one prediction against gold, block by block: :meth:`add` each
+    :class:`~seqeval_suite.core.source.AlignedBlock`, then :meth:`report`.
+
+    ``source`` names the inputs in messages and gives the documents, warnings and
+    conlleval.pl's last boundary; ``vocab`` must be :func:`vocabulary`'s for ``options``.
+    """
+
+    def __init__(self, vocab: TagVocabulary, options: Options, source: BlockSource,
+                 on_spans: SpanHook | None = None) -> None:
+        self.vocab, self.options, self.source, self.on_spans = vocab, options, source, on_spans
+        self.documents = _Documents()
+        if options.mode == "conlleval":
+            self.state = ChunkState()
+            self.state.keep = set(options.types) if options.types is not None else None
+        else:
+            self.totals = _Totals(options.match if options.match != "strict" else None)
+
+    def add(self, block: AlignedBlock) -> None:
+        """Decode, match and count one block."""
+        if self.options.mode == "conlleval":
+            conlleval_block(block.gold, block.pred, block.sentence_first, self.vocab, self.state)
+        else:
+            _score_block(block, self.vocab, self.options, self.totals, self.source, self.on_spans)
+        self.documents.add(block)
+
+    def report(self) -> Report:
+        """The report of everything added.
+
+        Raises:
+            DataError: nothing was added (the source names the empty input).
+        """
+        source, options = self.source, self.options
+        if options.mode == "conlleval":
+            if not self.state.sentences:
+                raise source.empty_error()
+            conlleval_finish(self.state, source.ends_with_boundary, self.vocab.ce_type_names)
+            report = _conlleval_report(self.state, self.vocab, options, source)
+        else:
+            if not self.totals.sentences:
+                raise source.empty_error()
+            report = _span_report(self.totals, self.vocab, options, source)
+        report.sentence_documents = self.documents.array()
+        return report
 
 
 def vocabulary(options: Options) -> TagVocabulary:
@@ -117,20 +179,6 @@ class _Totals:
         self.transitions = {"gold": Counter(), "pred": Counter()}
         self.dropped = {"gold": 0, "pred": 0}
         self.partial = _PartialTally(partial) if partial is not None else None
-
-
-def _score_spans(source: BlockSource, options: Options, on_spans, keep_tokens: bool) -> Report:
-    vocab = vocabulary(options)
-    totals = _Totals(options.match if options.match != "strict" else None)
-    documents = _Documents()
-    for block in source.blocks(vocab, keep_tokens=keep_tokens):
-        _score_block(block, vocab, options, totals, source, on_spans)
-        documents.add(block)
-    if not totals.sentences:
-        raise source.empty_error()
-    report = _span_report(totals, vocab, options, source)
-    report.sentence_documents = documents.array()
-    return report
 
 
 class _Documents:
@@ -472,23 +520,6 @@ def invalid_warning(name: str, invalid: Counter, first_line: int | None = None) 
 
 
 # ------------------------------------------------------------------- conlleval mode
-def _score_conlleval(source: BlockSource, options: Options) -> Report:
-    """conlleval mode: conlleval.pl's chunk machine over every block."""
-    vocab = ConllevalVocabulary()
-    state = ChunkState()
-    state.keep = set(options.types) if options.types is not None else None
-    documents = _Documents()
-    for block in source.blocks(vocab):
-        conlleval_block(block.gold, block.pred, block.sentence_first, vocab, state)
-        documents.add(block)
-    if not state.sentences:
-        raise source.empty_error()
-    conlleval_finish(state, source.ends_with_boundary, vocab.ce_type_names)
-    report = _conlleval_report(state, vocab, options, source)
-    report.sentence_documents = documents.array()
-    return report
-
-
 def _conlleval_report(state: ChunkState, vocab: ConllevalVocabulary, options: Options,
                       source: BlockSource) -> Report:
     import numpy as np

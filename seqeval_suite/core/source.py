@@ -117,12 +117,15 @@ def _block_tokens(block) -> list[list[str]]:
 
 
 class ConllSource(BlockSource):
-    """One CoNLL input (``token ... gold pred``) or a gold and a prediction input."""
+    """One CoNLL input (``token ... gold pred``), or a gold input and one or more
+    prediction inputs read side by side (``compare`` scores two systems in one pass,
+    reading gold once)."""
 
-    def __init__(self, gold: str, pred: str | None, options: Options) -> None:
+    def __init__(self, gold: str, pred: str | list[str] | None, options: Options) -> None:
         super().__init__()
         conlleval = options.mode == "conlleval"
-        self.one_file = pred is None
+        preds = [] if pred is None else list(pred) if isinstance(pred, (list, tuple)) else [pred]
+        self.one_file = not preds
         g_col, p_col = (-2, -1) if self.one_file else (-1, -1)
         self.g_col = g_col if options.gold_column is None else options.gold_column
         self.p_col = p_col if options.pred_column is None else options.pred_column
@@ -131,15 +134,27 @@ class ConllSource(BlockSource):
                     encoding=options.encoding)
         g_cols = (self.g_col, self.p_col) if self.one_file else (self.g_col,)
         self.gold_reader = BlockReader(str(gold), columns=g_cols, **opts)
-        self.pred_reader = None
+        self.pred_readers: list[BlockReader] = []
         try:
-            if not self.one_file:
-                self.pred_reader = BlockReader(str(pred), columns=(self.p_col,), **opts)
+            for path in preds:
+                self.pred_readers.append(BlockReader(str(path), columns=(self.p_col,), **opts))
         except BaseException:
-            self.gold_reader.close()
+            self.close()
             raise
         self.gold_name = self.gold_reader.name
-        self.pred_name = self.pred_reader.name if self.pred_reader is not None else self.gold_name
+        self.pred_name = self.pred_readers[0].name if self.pred_readers else self.gold_name
+        #: One view per prediction input (this source is the first): its names and warnings.
+        self.views: list[BlockSource] = [self] + [_PredView(self, r.name) for r in self.pred_readers[1:]]
+
+    @property
+    def pred_reader(self) -> BlockReader | None:
+        """The (first) prediction input's reader; None for one-file input."""
+        return self.pred_readers[0] if self.pred_readers else None
+
+    def close(self) -> None:
+        """Close every input."""
+        for reader in (self.gold_reader, *self.pred_readers):
+            reader.close()
 
     @property
     def documents(self) -> int:
@@ -150,15 +165,15 @@ class ConllSource(BlockSource):
         return self.gold_reader.ends_with_boundary
 
     def empty_error(self) -> DataError:
-        for reader in (self.gold_reader, self.pred_reader):
-            if reader is not None and not reader.nonblank:
+        for reader in (self.gold_reader, *self.pred_readers):
+            if not reader.nonblank:
                 return reader.empty_error()
         return super().empty_error()
 
     def side_blocks(self) -> Iterator[tuple]:
-        """``(gold block, pred block, sentences before them)``, checked for alignment;
-        one-file input gives the same block twice."""
-        g_reader, p_reader = self.gold_reader, self.pred_reader
+        """``(gold block, [pred block per prediction input], sentences before them)``,
+        checked for alignment; one-file input gives the gold block as its prediction."""
+        g_reader = self.gold_reader
         done = 0
         try:
             while True:
@@ -168,48 +183,52 @@ class ConllSource(BlockSource):
                 if self.one_file:
                     if self.conlleval:
                         self._check_two_fields(g_block)
-                    p_block = g_block
+                    p_blocks = [g_block]
                 else:
-                    p_block = p_reader.take(g_block.n_sentences)
-                    problem = self._misaligned(g_block, p_block, done)
-                    if problem is not None:
-                        # The sentences before the bad one are scored first, so that a
-                        # problem there (a tag strict mode refuses) is the one reported,
+                    p_blocks = [r.take(g_block.n_sentences) for r in self.pred_readers]
+                    problems = [p for p in (self._misaligned(g_block, b, done, v.pred_name)
+                                            for b, v in zip(p_blocks, self.views)) if p is not None]
+                    if problems:
+                        # The sentences before the first bad one are scored first, so that
+                        # a problem there (a tag strict mode refuses) is the one reported,
                         # as when sentences are read one at a time.
-                        k, error = problem
+                        k, error = min(problems, key=lambda p: p[0])
                         if k:
-                            yield head(g_block, k), head(p_block, k), done
+                            yield head(g_block, k), [head(b, k) for b in p_blocks], done
                         raise error
-                yield g_block, p_block, done
+                yield g_block, p_blocks, done
                 done += g_block.n_sentences
-            if p_reader is not None:
-                extra = p_reader.take(1)
+            for reader, view in zip(self.pred_readers, self.views):
+                extra = reader.take(1)
                 if extra is not None:
-                    raise _ends_error(done, self.pred_name, self.gold_name, extra.sentence(0).lines[0])
-                if g_reader.documents != p_reader.documents:
-                    self.warnings.append(
+                    raise _ends_error(done, view.pred_name, self.gold_name, extra.sentence(0).lines[0])
+                if g_reader.documents != reader.documents:
+                    view.warnings.append(
                         f"-DOCSTART- lines differ: {self.gold_name} has {g_reader.documents}, "
-                        f"{self.pred_name} has {p_reader.documents}; documents are taken from gold"
+                        f"{view.pred_name} has {reader.documents}; documents are taken from gold"
                     )
         finally:
-            g_reader.close()
-            if p_reader is not None:
-                p_reader.close()
+            self.close()
 
     def blocks(self, vocab, keep_tokens: bool = False) -> Iterator[AlignedBlock]:
-        for g_block, p_block, _ in self.side_blocks():
+        for aligned in self.blocks_each(vocab, keep_tokens):
+            yield aligned[0]
+
+    def blocks_each(self, vocab, keep_tokens: bool = False) -> Iterator[list[AlignedBlock]]:
+        """Per step, one :class:`AlignedBlock` per prediction input (gold read once)."""
+        for g_block, p_blocks, _ in self.side_blocks():
             g_ids = side_ids(g_block, self.g_col, vocab, self.gold_name)
-            p_ids = side_ids(p_block, self.p_col, vocab, self.pred_name)
             tokens = _block_tokens(g_block) if keep_tokens and self._has_tokens(g_block) else None
             # conlleval.pl reads -DOCSTART- as a token: one document, as its sentences say.
             documents = g_block.sentence_document * 0 if self.conlleval else g_block.sentence_document
-            yield AlignedBlock(g_ids, p_ids, g_block.sentence_first, g_block.token_line, p_block.token_line, tokens,
-                               documents)
+            yield [AlignedBlock(g_ids, side_ids(p_block, self.p_col, vocab, view.pred_name), g_block.sentence_first,
+                                g_block.token_line, p_block.token_line, tokens, documents)
+                   for p_block, view in zip(p_blocks, self.views)]
 
     def sentence_pairs(self) -> Iterator[tuple]:
         """``(gold tags, pred tags, gold lines, pred lines, tokens or None)`` per sentence,
         as Python lists (for analyses that need strings, not ids)."""
-        for g_block, p_block, _ in self.side_blocks():
+        for g_block, (p_block, *_), _ in self.side_blocks():
             for k in range(g_block.n_sentences):
                 g = g_block.sentence(k)
                 p = g if p_block is g_block else p_block.sentence(k)
@@ -233,7 +252,7 @@ class ConllSource(BlockSource):
                 hint="the file needs 'token ... gold pred'; for tab-separated files pass --delimiter '\\t'",
             )
 
-    def _misaligned(self, g_block, p_block, done: int) -> tuple[int, DataError] | None:
+    def _misaligned(self, g_block, p_block, done: int, pred_name: str) -> tuple[int, DataError] | None:
         """None when the blocks hold the same sentences, lengths and tokens (where both
         inputs carry tokens); else the block's first bad sentence and the error for it."""
         if (isinstance(g_block, Block) and isinstance(p_block, Block)
@@ -243,13 +262,34 @@ class ConllSource(BlockSource):
         for k in range(min(g_block.n_sentences, n_pred)):
             try:
                 check_aligned(g_block.sentence(k), p_block.sentence(k), done + k + 1, self.gold_name,
-                              self.pred_name, self.g_col, self.p_col)
+                              pred_name, self.g_col, self.p_col)
             except DataError as error:
                 return k, error
         if n_pred < g_block.n_sentences:
-            return n_pred, _ends_error(done + n_pred, self.gold_name, self.pred_name,
+            return n_pred, _ends_error(done + n_pred, self.gold_name, pred_name,
                                        g_block.sentence(n_pred).lines[0])
         return None
+
+
+class _PredView(BlockSource):
+    """A further prediction input of a :class:`ConllSource`: its own name and warnings,
+    the source's gold."""
+
+    def __init__(self, source: ConllSource, pred_name: str) -> None:
+        super().__init__()
+        self.source = source
+        self.gold_name, self.pred_name = source.gold_name, pred_name
+
+    @property
+    def documents(self) -> int:
+        return self.source.documents
+
+    @property
+    def ends_with_boundary(self) -> bool:
+        return self.source.ends_with_boundary
+
+    def empty_error(self) -> DataError:
+        return self.source.empty_error()
 
 
 def check_aligned(g: Sentence, p: Sentence, index: int, g_name: str, p_name: str, gold_col: int,
