@@ -93,7 +93,32 @@ def evaluate(
         gold_column=gold_column, pred_column=pred_column, comments=comments, encoding=encoding, match=match,
         format_in=format_in, labels=_labels(labels), alignment=alignment,
     )
-    return score(open_source(gold, pred, options), options)
+    return _types_checked(score(open_source(gold, pred, options), options), options)
+
+
+def _types_checked(report: Report, options: Options) -> Report:
+    """Warn when a requested type occurs in neither side (a typo scores 0, not an error,
+    in the API: a slice of a corpus may lack a type; the CLI refuses it, see
+    :func:`missing_types_error`)."""
+    missing = missing_types(report, options.types)
+    if missing:
+        report.warnings.append(f"--types {','.join(missing)}: no such entity type in gold or prediction "
+                               f"(types present: {', '.join(report.types_present) or 'none'})")
+    return report
+
+
+def missing_types(report: Report, types) -> list[str]:
+    """Requested types that occur in no tag of either side."""
+    return [t for t in (types or ()) if t not in report.types_present]
+
+
+def missing_types_error(report: Report, types) -> DataError | None:
+    """The command line's error for ``--types`` naming a type the data do not have (a typo)."""
+    missing = missing_types(report, types)
+    if not missing:
+        return None
+    return DataError(f"--types {','.join(missing)}: no such entity type in gold or prediction",
+                     hint="types present: " + (", ".join(report.types_present) or "none"))
 
 
 def score_systems(gold, preds: Sequence, **settings) -> list[Report]:
@@ -114,7 +139,8 @@ def score_systems(gold, preds: Sequence, **settings) -> list[Report]:
 
     options = Options.build(**{**settings, "labels": _labels(settings.get("labels"))})
     if all(_conll_paths(gold, pred, options) for pred in preds):
-        return score_each(ConllSource(str(gold), [str(p) for p in preds], options), options)
+        reports = score_each(ConllSource(str(gold), [str(p) for p in preds], options), options)
+        return [_types_checked(report, options) for report in reports]
     return [evaluate(gold, pred, **settings) for pred in preds]
 
 
@@ -214,6 +240,20 @@ def _or_last(column: int | None) -> int:
     return -1 if column is None else column
 
 
+def _check_tag_strings(tags, side: str, sentence: int) -> None:
+    """Tags in memory must be strings (label ids need their names first).
+
+    Raises:
+        DataError: naming the side, the sentence and the position of the first other value.
+    """
+    try:
+        "".join(tags)
+    except TypeError:
+        k, tag = next((k, t) for k, t in enumerate(tags) if not isinstance(t, str))
+        raise DataError(f"{side} sentence {sentence}, token {k + 1}: {tag!r} is not a tag string",
+                        hint="map label ids to their names first (e.g. [names[i] for i in ids])") from None
+
+
 def _lists(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> PairSource:
     if len(gold) != len(pred):
         raise DataError(f"gold has {len(gold)} sentences but pred has {len(pred)}")
@@ -224,6 +264,8 @@ def _lists(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> Pair
                 raise UsageError("expected a list of sentences, each a list of tags")
             if len(g) != len(p):
                 raise DataError(f"sentence {i} has {len(g)} tags in gold but {len(p)} in pred")
+            for side, tags in (("gold", g), ("pred", p)):
+                _check_tag_strings(tags, side, i)
             if g:
                 yield Pair(g, p)
 

@@ -120,6 +120,8 @@ class Report:
     #: Per sentence, the number of ``-DOCSTART-`` lines before it in gold (CoNLL input;
     #: None for other inputs): the document units of ``compare --unit document``.
     sentence_documents: Any = field(default=None, repr=False)
+    #: Entity types that occur in any tag of either side (``--types`` is checked against them).
+    types_present: list[str] = field(default_factory=list, repr=False)
 
     @property
     def micro(self) -> Counts:

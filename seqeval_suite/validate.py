@@ -148,6 +148,10 @@ def validate_file(
                 problems.append(Problem("invalid-tag", sentence.where[k],
                                         f"{_where(sentence, k)}: invalid tag {tag!r}"))
                 parsed = ("O", "")
+            elif parsed[0] != "O" and parsed[1] == "O":
+                problems.append(Problem("type-O", sentence.where[k],
+                                        f"{_where(sentence, k)}: tag {tag!r} has entity type 'O' "
+                                        "(an annotation error, as CoNLL-2003's I-O?)"))
             raw.append(parsed)
         count_transitions(raw, transitions)
         tokens += len(sentence.tags)

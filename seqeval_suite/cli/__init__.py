@@ -93,6 +93,26 @@ def main(debug: bool) -> None:
     """
 
 
+def check_paths(inputs, output: str | None = None) -> None:
+    """Usage errors no command may run with: stdin named twice, or an output file that
+    is one of the inputs (writing it would destroy the data).
+
+    Raises:
+        UsageError: (exit 2) naming the path.
+    """
+    from ..errors import UsageError
+
+    named = [str(p) for p in inputs if p is not None]
+    if named.count("-") > 1:
+        raise UsageError("'-' (stdin) is given more than once; stdin can be read only once",
+                         hint="read at most one input from stdin")
+    if output and output != "-":
+        for path in named:
+            if path != "-" and os.path.exists(path) and os.path.exists(output) and os.path.samefile(path, output):
+                raise UsageError(f"--output {output} is one of the inputs; writing it would destroy that data",
+                                 hint="choose another output file")
+
+
 def warn(message: str) -> None:
     """Print one warning line on stderr."""
     click.echo(f"warning: {message}", err=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from . import emit, warn
+from . import check_paths, emit, warn
 from ..io.jsonl import ALIGNMENTS
 from .convert import INPUT_FORMATS
 from .evaluate import _unescape, scoring_options
@@ -71,6 +71,8 @@ def agree(files, columns, tag_column, format_in, labels, alignment, names, gold,
     from ..agreement import agree as run_agree
     from ..render.agreement import render_agreement, render_disagreements
 
+    check_paths(files, output)
+    check_paths(files, disagreements)
     report = run_agree(
         list(files), columns=columns, names=names, gold=gold, tag_column=tag_column, missing=missing,
         kappa_on=kappa_on, disagreements=disagreements is not None, mode=mode.lower(), scheme=scheme,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from . import emit, warn
+from . import check_paths, emit, warn
 from .evaluate import _unescape, scoring_options
 
 SCHEMA_VERSION = 1
@@ -127,6 +127,7 @@ def compare(gold, pred_a, pred_b, mode, scheme, suffix, types, delimiter, commen
       seqeval-suite compare corpora/compare/gold.conll corpora/compare/sys_a.conll corpora/compare/sys_b.conll
       seqeval-suite compare gold.conll a.conll b.conll --test bootstrap -f json
     """
+    check_paths([gold, pred_a, pred_b], output)
     data, warnings = compare_files(
         gold, pred_a, pred_b, test=test, resamples=resamples, seed=seed, level=level, unit=unit,
         metric=metric, mode=mode.lower(), scheme=scheme, suffix=suffix, types=types,

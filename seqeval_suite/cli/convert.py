@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from . import emit, warn
+from . import check_paths, emit, warn
 
 SCHEME_CHOICES = ["IOB1", "IOB2", "BIO", "IOE1", "IOE2", "IOBES", "BIOES", "BILOU", "IO"]
 INPUT_FORMATS = ["conll", "jsonl", "labelstudio", "spacy"]
@@ -66,6 +66,7 @@ def convert(source, target, to_scheme, to_format, from_scheme, format_in, column
     """
     from ..convert import convert_file
 
+    check_paths([source], target)
     result = convert_file(
         source, target, to_scheme=to_scheme, to_format=to_format, from_scheme=from_scheme, from_format=format_in,
         column=column, suffix=suffix, **_opts(delimiter, comments, encoding, labels, alignment),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from . import emit, warn
+from . import check_paths, emit, warn
 from .evaluate import scoring_options
 
 
@@ -39,6 +39,7 @@ def errors(gold, pred, mode, scheme, suffix, types, delimiter, comments, encodin
     from ..analysis import analyze, render
     from .evaluate import _unescape
 
+    check_paths([gold, pred, train], output)
     report = analyze(gold, pred, train=train, top=top, mode=mode.lower(), scheme=scheme, suffix=suffix,
                      types=types, delimiter=_unescape(delimiter), comments=comments, encoding=encoding)
     text = render(report, fmt, digits=digits)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from . import emit, warn
+from . import check_paths, emit, warn
 
 FORMAT_CHOICES = ["table", "json", "csv", "markdown", "latex", "conlleval"]
 
@@ -74,15 +74,19 @@ def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encod
       seqeval-suite evaluate corpora/demo/news.test.conll corpora/demo/preds/crf.news.seed1.conll --match partial
       seqeval-suite evaluate corpora/formats/hf_names.jsonl corpora/formats/prodigy.jsonl
     """
-    from ..evaluate import evaluate as run_evaluate
+    from ..evaluate import evaluate as run_evaluate, missing_types_error
     from ..render import render_report
 
+    check_paths([gold, pred], output)
     report = run_evaluate(
         gold, pred, mode=mode.lower(), scheme=scheme, suffix=suffix, types=types,
         delimiter=_unescape(delimiter), gold_column=gold_column, pred_column=pred_column,
         comments=comments, encoding=encoding, match=match.lower(), format_in=format_in, labels=labels,
         alignment=alignment,
     )
+    error = missing_types_error(report, report.types)
+    if error is not None:
+        raise error
     text = render_report(report, fmt, digits=digits)
     if not quiet:
         for message in report.warnings:

@@ -44,11 +44,16 @@ class Options:
             raise UsageError(
                 "strict mode needs a named scheme", hint="pass --scheme IOB2 (or IOB1, IOE1, IOE2, IOBES, BILOU, IO)"
             )
+        if mode == "conlleval" and kwargs.get("suffix"):
+            raise UsageError("--suffix has no meaning in conlleval mode: conlleval.pl has no such option",
+                             hint="use --mode lenient (or strict) with --suffix")
         kwargs["match"] = _match_setting(kwargs.get("match", "strict"), mode)
         types = kwargs.get("types")
         if types is not None:
             if isinstance(types, str):
                 types = [t for t in types.split(",") if t]
+            if not types:
+                raise UsageError("--types names no type", hint="give type names, comma-separated: --types PER,LOC")
             kwargs["types"] = tuple(sorted(set(types)))
         return cls(**kwargs)
 

@@ -176,6 +176,7 @@ class _Totals:
         self.sentence_counts = SentenceCounts()
         self.tag_counts = {"gold": None, "pred": None}
         self.first_invalid: dict[str, int | None] = {"gold": None, "pred": None}
+        self.first_o_type: dict[str, int | None] = {"gold": None, "pred": None}
         self.transitions = {"gold": Counter(), "pred": Counter()}
         self.dropped = {"gold": 0, "pred": 0}
         self.partial = _PartialTally(partial) if partial is not None else None
@@ -222,20 +223,25 @@ def _score_block(block: AlignedBlock, vocab: TagVocabulary, options: Options, to
     for side, ids, lines, name in (("gold", block.gold, block.gold_line, source.gold_name),
                                    ("pred", block.pred, block.pred_line, source.pred_name)):
         prefix, type_ = prefix_of[ids], type_of[ids]
+        counts = np.bincount(ids, minlength=len(vocab.names))
+        previous = totals.tag_counts[side]
+        if previous is not None:
+            counts[: len(previous)] += previous
+        totals.tag_counts[side] = counts
+        if totals.first_o_type[side] is None:
+            at = _first(vocab.o_type_array()[ids])
+            if at is not None:
+                totals.first_o_type[side] = int(lines[at]) if lines is not None else -1
         if options.mode == "strict":
             begin, end, kind = strict_spans_np(prefix, type_, first, last, options.scheme)
             totals.dropped[side] += uncovered_runs_np(prefix, first, begin, end)
         else:
             begin, end, kind = lenient_spans_np(prefix, type_, first, last)
             count_transitions_np(prefix, type_, first, last, totals.transitions[side])
-            counts = np.bincount(ids, minlength=len(vocab.names))
-            previous = totals.tag_counts[side]
-            if previous is not None:
-                counts[: len(previous)] += previous
-            totals.tag_counts[side] = counts
-            if totals.first_invalid[side] is None and invalid_of[ids].any():
-                at = int(np.argmax(invalid_of[ids]))
-                totals.first_invalid[side] = int(lines[at]) if lines is not None else -1
+            if totals.first_invalid[side] is None:
+                at = _first(invalid_of[ids])
+                if at is not None:
+                    totals.first_invalid[side] = int(lines[at]) if lines is not None else -1
         if options.types is not None:
             wanted = np.array([name in options.types for name in vocab.type_names])
             keep = wanted[kind]
@@ -251,6 +257,13 @@ def _score_block(block: AlignedBlock, vocab: TagVocabulary, options: Options, to
     totals.tokens += n
     totals.correct_tags += int(np.count_nonzero(block.gold == block.pred))
     totals.sentences += block.n_sentences
+
+
+def _first(flags) -> int | None:
+    """Index of the first True, or None."""
+    import numpy as np
+
+    return int(np.argmax(flags)) if flags.any() else None
 
 
 def _check_rejected(block: AlignedBlock, vocab: TagVocabulary, rejected_of, sentence_in_block,
@@ -465,6 +478,7 @@ def _span_report(totals: _Totals, vocab: TagVocabulary, options: Options, source
     report.sentence_counts = totals.sentence_counts
     report.tokens, report.sentences, report.correct_tags = totals.tokens, totals.sentences, totals.correct_tags
     invalid = {side: _invalid_by_tag(totals.tag_counts[side], vocab) for side in ("gold", "pred")}
+    report.types_present = _types_present(totals.tag_counts.values(), vocab.type_of, vocab.type_names)
     report.invalid_tags = {side: sum(c.values()) for side, c in invalid.items()}
     if totals.partial is not None:
         totals.partial.fill(report)
@@ -485,8 +499,45 @@ def _span_report(totals: _Totals, vocab: TagVocabulary, options: Options, source
             if invalid[side]:
                 line = totals.first_invalid[side]
                 report.warnings.append(invalid_warning(names[side], invalid[side], line if line != -1 else None))
+    for side in ("gold", "pred"):
+        o_type = _tags_where(totals.tag_counts[side], vocab.o_type_array(), vocab)
+        if o_type:
+            line = totals.first_o_type[side]
+            report.warnings.append(_o_type_warning(names[side], o_type, line if line != -1 else None))
     report.documents = max(source.documents, 1) if report.sentences else 0
     return report
+
+
+def _tags_where(counts, flags, vocab: TagVocabulary) -> Counter:
+    """Tag -> count of the tags whose id ``flags`` marks."""
+    import numpy as np
+
+    found = Counter()
+    if counts is not None:
+        for tag_id in np.flatnonzero(counts[: len(flags)] * flags[: len(counts)]).tolist():
+            found[vocab.names[tag_id]] = int(counts[tag_id])
+    return found
+
+
+def _types_present(counts_by_side, type_of, type_names: list[str]) -> list[str]:
+    """Entity types that occur in any tag of either side, sorted."""
+    import numpy as np
+
+    present: set[str] = set()
+    for counts in counts_by_side:
+        if counts is not None:
+            present.update(type_names[t] for t in np.unique(type_of[np.flatnonzero(counts)]).tolist())
+    present.discard("")
+    return sorted(present)
+
+
+def _o_type_warning(name: str, found: Counter, line: int | None) -> str:
+    """CoNLL-2003 holds ``I-O``/``B-O`` tags, an annotation error that makes entities of type O."""
+    n = sum(found.values())
+    examples = ", ".join(repr(t) for t, _ in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
+    where = f"{name}:{line}" if line is not None else name
+    return (f"{where}: {n} tag{'s' if n != 1 else ''} with entity type 'O' ({examples}; the first on this line) "
+            "make entities of type O: an annotation error, as in CoNLL-2003's I-O?")
 
 
 def describe_scheme(report: Report, transitions: dict[str, Counter], scheme: str) -> None:
@@ -543,6 +594,10 @@ def _conlleval_report(state: ChunkState, vocab: ConllevalVocabulary, options: Op
                 found[vocab.names[tag_id]] = int(counts[tag_id])
         outside[side] = found
     report.invalid_tags = {side: sum(c.values()) for side, c in outside.items()}
+    import numpy as np
+
+    report.types_present = _types_present(state.outside.values(), np.array(vocab.ce_type, dtype=np.int64),
+                                          vocab.ce_type_names)
     report.warnings.extend(source.warnings)
     _conlleval_warnings(report, state.misscored, outside, source.gold_name, source.pred_name)
     report.documents = max(source.documents, 1) if report.sentences else 0

@@ -59,6 +59,8 @@ class TagVocabulary:
         self.prefix: list[int] = []
         self.type_id: list[int] = []
         self.invalid: list[bool] = []
+        #: Per id: an entity tag whose type is "O" (``I-O``, ``B-O``).
+        self.o_type: list[bool] = []
         #: Per id: None, or why strict mode refuses the tag ("invalid" or "prefix").
         self.rejected: list[str | None] = []
         self.type_names: list[str] = [""]
@@ -184,6 +186,7 @@ class TagVocabulary:
             self.prefix.append(PREFIX_CODE[parsed[0]])
             self.type_id.append(self._type(strict_type(parsed[1]) if self.strict else parsed[1]))
         self.invalid.append(invalid)
+        self.o_type.append(not invalid and parsed[0] != "O" and parsed[1] == "O")
 
     # -- per-id arrays ---------------------------------------------------------
     def arrays(self):
@@ -196,6 +199,17 @@ class TagVocabulary:
                             np.array(self.invalid, dtype=bool),
                             np.array([r is not None for r in self.rejected], dtype=bool))
         return self._arrays
+
+    def o_type_array(self):
+        """Per id, whether the tag is an entity tag of type "O" (numpy bool array)."""
+        import numpy as np
+
+        return np.array(self.o_type, dtype=bool)
+
+    @property
+    def type_of(self):
+        """Per id, the type id (numpy array)."""
+        return self.arrays()[1]
 
     def rejection(self, tag_id: int, where: str):
         """The :class:`~seqeval_suite.errors.DataError` strict mode raises for a tag."""

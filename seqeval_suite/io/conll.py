@@ -11,6 +11,7 @@ import codecs
 import gzip
 import io
 import os
+import re
 import sys
 import zlib
 from dataclasses import dataclass, field
@@ -84,6 +85,35 @@ class _GzipGuard(io.RawIOBase):
     def close(self) -> None:
         self._stream.close()
         super().close()
+
+
+class _LoneCR:
+    """A binary stream in which a CR not followed by LF ends a line, as LF does (old Mac
+    files end lines with CR alone; read as one line they would be one token). CRLF is
+    left as it is; a CR at the end of a read is held back until the next read shows
+    whether LF follows."""
+
+    _LONE = re.compile(rb"\r(?!\n)")
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._held = b""
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._held + self._stream.read(size)
+        self._held = b""
+        if data.endswith(b"\r"):
+            more = self._stream.read(1)  # one byte more tells CRLF from a lone CR
+            if more == b"\n":
+                data += more
+            else:
+                self._held = more  # empty at the end of the input
+        if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+            data = self._LONE.sub(b"\n", data)
+        return data
+
+    def close(self) -> None:
+        self._stream.close()
 
 
 class _Chained(io.RawIOBase):
@@ -547,7 +577,7 @@ class BlockReader:
         self.columns = columns
         self.width = -1
         self.block_size = block_size or BLOCK_SIZE
-        self._fh = _open_binary(self.path)
+        self._fh = _LoneCR(_open_binary(self.path))
         self._pending = b""
         self._line = 1
         self._eof = False

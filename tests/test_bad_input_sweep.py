@@ -1,0 +1,143 @@
+"""The second bad-input sweep (issue 16), the cases done so far: each right outcome is a
+test, with neighbours of the same kind (other forms, other commands)."""
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import seqeval_suite.io.conll as conll_io
+from seqeval_suite import evaluate
+from seqeval_suite.errors import DataError, UsageError
+
+ROWS = "John B-PER B-PER{nl}Smith I-PER I-PER{nl}{nl}Bonn B-LOC O{nl}"
+
+
+# 1. CR-only line ends are line ends, in every mode, form and command ----------------
+@pytest.mark.parametrize("mode", ["lenient", "conlleval", "strict"])
+def test_cr_only_lines_score_as_lf_lines(write, mode):
+    options = {"mode": mode, "scheme": "IOB2"} if mode == "strict" else {"mode": mode}
+    lf = evaluate(write("lf.conll", ROWS.format(nl="\n")), **options)
+    cr = evaluate(write("cr.conll", ROWS.format(nl="\r")), **options)
+    assert cr.to_dict() == lf.to_dict()
+    assert (cr.tokens, cr.sentences) == (3, 2)
+
+
+def test_cr_only_two_files_gz_and_line_reader(write, tmp_path):
+    gold = "John B-PER\rSmith I-PER\r\rBonn B-LOC\r"
+    pred = "John B-PER\rSmith I-PER\r\rBonn O\r"
+    expected = evaluate(write("g.conll", gold.replace("\r", "\n")), write("p.conll", pred.replace("\r", "\n")))
+    gz = tmp_path / "g.conll.gz"
+    gz.write_bytes(gzip.compress(gold.encode()))
+    assert evaluate(str(gz), write("p2.conll", pred)).to_dict()["per_type"] == expected.to_dict()["per_type"]
+    # --comments sends the input to the line reader from the start
+    assert evaluate(write("g3.conll", gold), write("p3.conll", pred), comments=True).to_dict()["per_type"] == \
+        expected.to_dict()["per_type"]
+
+
+def test_cr_only_validate_sees_the_sentences(write, cli):
+    result = cli("validate", write("cr.conll", "John B-PER\rSmith I-PER\r\rBonn B-LOC\r\rParis B-LOC\r"))
+    assert "sentences:  3" in result.stdout and "tokens:     4" in result.stdout
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=6, max_size=6), st.integers(2, 12))
+def test_cr_lf_and_crlf_across_read_boundaries(tmp_path_factory, newlines, block):
+    """A CRLF split by a read is one line end, a lone CR at a read's end is one too."""
+    rows = ["a B-X B-X", "b I-X I-X", "", "c B-Y O", "", "d O B-Y"]
+    # A CR followed by an empty line's LF is one CRLF, not two line ends: not this case.
+    assume(not any(nl == "\r" and rows[k + 1] == "" and newlines[k + 1] == "\n" for k, nl in enumerate(newlines[:-1])))
+    text = "".join(row + nl for row, nl in zip(rows, newlines))
+    path = tmp_path_factory.mktemp("cr") / "a.conll"
+    path.write_bytes(text.encode())
+    original = conll_io.BLOCK_SIZE
+    conll_io.BLOCK_SIZE = block
+    try:
+        report = evaluate(str(path))
+    finally:
+        conll_io.BLOCK_SIZE = original
+    assert (report.tokens, report.sentences) == (4, 3)
+
+
+# 3. I-O / B-O: a warning with count and first line (not in conlleval mode) ----------
+def test_o_type_tags_warn_with_count_and_line(write):
+    path = write("io.conll", "EU I-O B-ORG\nrejects O O\n\nBonn B-LOC B-O\nParis B-O B-LOC\n")
+    warnings = evaluate(path).warnings
+    assert any(w.startswith(f"{path}:1: 2 tags with entity type 'O' ('B-O', 'I-O'") for w in warnings)  # gold
+    assert any(w.startswith(f"{path}:4: 1 tag with entity type 'O' ('B-O'") for w in warnings)  # pred
+    assert any("entity type 'O'" in w for w in evaluate(path, mode="strict", scheme="IOB2").warnings)
+    assert not any("entity type 'O'" in w for w in evaluate(path, mode="conlleval").warnings)
+
+
+def test_o_type_tags_are_a_validate_problem(write, cli):
+    result = cli("validate", write("io.conll", "EU I-O\nrejects O\n"))
+    assert "type-O: line 1: tag 'I-O' has entity type 'O'" in result.stdout
+
+
+# 6. --types naming no type of the data -------------------------------------------
+def test_types_typo_is_an_error_listing_the_types(cli):
+    result = cli("evaluate", "corpora/examples/news.conll", "--types", "PERS")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "--types PERS: no such entity type" in result.stderr and "LOC, MISC, ORG, PER" in result.stderr
+
+
+def test_types_empty_is_a_usage_error(cli):
+    result = cli("evaluate", "corpora/examples/news.conll", "--types", "")
+    assert result.exit_code == 2 and "--types names no type" in result.stderr
+
+
+def test_types_missing_in_the_api_is_a_warning_not_a_silent_zero():
+    report = evaluate([["B-PER"]], [["B-PER"]], types=["PERS"])
+    assert report.micro.f1 == 0.0
+    assert any("--types PERS: no such entity type" in w for w in report.warnings)
+
+
+# 10. --suffix means nothing to conlleval.pl ----------------------------------------
+def test_suffix_in_conlleval_mode_is_a_usage_error(cli):
+    with pytest.raises(UsageError, match="--suffix has no meaning in conlleval mode"):
+        evaluate([["PER-B"]], [["PER-B"]], mode="conlleval", suffix=True)
+    result = cli("evaluate", "corpora/examples/news.conll", "--mode", "conlleval", "--suffix")
+    assert result.exit_code == 2
+
+
+# 12. tags in memory that are not strings -------------------------------------------
+@pytest.mark.parametrize("bad", [1, None, 2.0, ["B-PER"]])
+@pytest.mark.parametrize("side", ["gold", "pred"])
+def test_non_string_tags_name_side_sentence_and_token(bad, side):
+    good = [["O"], ["B-PER", "O"]]
+    broken = [["O"], ["B-PER", bad]]
+    gold, pred = (broken, good) if side == "gold" else (good, broken)
+    with pytest.raises(DataError, match=rf"{side} sentence 2, token 2: .* is not a tag string"):
+        evaluate(gold, pred)
+
+
+# 17. an output file that is one of the inputs --------------------------------------
+@pytest.mark.parametrize("command", [
+    lambda g, p: ["evaluate", g, p, "-o", p],
+    lambda g, p: ["evaluate", g, p, "-o", g],
+    lambda g, p: ["errors", g, p, "-o", p],
+    lambda g, p: ["compare", g, p, p, "-o", p],
+    lambda g, p: ["agree", g, p, "-o", g],
+    lambda g, p: ["convert", g, g],
+], ids=["evaluate-pred", "evaluate-gold", "errors", "compare", "agree", "convert"])
+def test_output_that_is_an_input_is_refused_and_the_input_kept(write, cli, command):
+    gold = write("g.conll", "EU B-ORG\nrejects O\n")
+    pred = write("p.conll", "EU B-ORG\nrejects O\n")
+    before = {path: open(path, "rb").read() for path in (gold, pred)}
+    result = cli(*command(gold, pred))
+    assert result.exit_code == 2 and "is one of the inputs" in result.stderr
+    assert {path: open(path, "rb").read() for path in (gold, pred)} == before
+
+
+# 23. stdin named twice ---------------------------------------------------------------
+def test_stdin_twice_is_a_usage_error(cli):
+    result = cli("evaluate", "-", "-", input="EU B-ORG\n")
+    assert result.exit_code == 2 and "stdin" in result.stderr and result.stdout == ""
+
+
+def test_jsonl_to_itself_is_refused(write, cli):
+    path = write("a.jsonl", json.dumps({"tokens": ["EU"], "ner_tags": ["B-ORG"]}) + "\n")
+    assert cli("convert", path, path).exit_code == 2
