@@ -141,3 +141,19 @@ def test_stdin_twice_is_a_usage_error(cli):
 def test_jsonl_to_itself_is_refused(write, cli):
     path = write("a.jsonl", json.dumps({"tokens": ["EU"], "ner_tags": ["B-ORG"]}) + "\n")
     assert cli("convert", path, path).exit_code == 2
+
+
+# 11. BILOU data: scheme detection and ill-formed counts on the tags' own prefixes -----
+@pytest.mark.parametrize("scheme", ["auto", "BILOU"])
+def test_bilou_is_detected_and_well_formed(write, scheme):
+    text = "John B-PER B-PER\nSmith I-PER I-PER\nJr L-PER L-PER\nin O O\nBonn U-LOC U-LOC\n"
+    report = evaluate(write("bilou.conll", text), scheme=scheme)
+    assert report.scheme == "BILOU"
+    assert report.ill_formed == {"gold": 0, "pred": 0}
+    assert report.micro.f1 == 1.0
+
+
+def test_iobes_data_is_still_iobes_and_bilou_counts_its_prefixes(write):
+    path = write("iobes.conll", "John B-PER B-PER\nSmith E-PER E-PER\nin O O\nBonn S-LOC S-LOC\n")
+    assert evaluate(path).scheme == "IOBES"
+    assert evaluate(path, scheme="BILOU").ill_formed["gold"] > 0  # E-/S- are not BILOU prefixes

@@ -139,19 +139,20 @@ def uncovered_runs_np(prefix, first, begins, ends) -> int:
 
 
 def count_transitions_np(prefix, type_, first, last, into: Counter) -> None:
-    """Vectorised :func:`count_transitions` for a block (lenient prefixes O/B/I/E/S)."""
+    """Vectorised :func:`~seqeval_suite.schemes.count_transitions` for a block, on the
+    tags' own prefix codes (O/B/I/E/S/L/U, :data:`~seqeval_suite.schemes.PREFIX_CODE`)."""
     import numpy as np
 
     prev_p, prev_t = np.roll(prefix, 1), np.roll(type_, 1)
     prev_p[first] = 0
     prev_t[first] = -1  # nothing equals the type before a sentence's start...
     same = (prev_t == type_) | (first & (prefix == 0))  # ...except O's empty type
-    codes = np.bincount((prev_p * 5 + prefix) * 2 + same, minlength=50)
-    letters = "OBIES"
+    codes = np.bincount((prev_p.astype(np.int16) * 7 + prefix) * 2 + same, minlength=98)
+    letters = "OBIESLU"
     for code in np.flatnonzero(codes).tolist():
         pair, same_flag = divmod(code, 2)
-        into[(letters[pair // 5], letters[pair % 5], bool(same_flag))] += int(codes[code])
-    ends = np.bincount(prefix[last], minlength=5)
+        into[(letters[pair // 7], letters[pair % 7], bool(same_flag))] += int(codes[code])
+    ends = np.bincount(prefix[last], minlength=7)
     for code in np.flatnonzero(ends).tolist():
         into[(letters[code], "O", False)] += int(ends[code])
 

@@ -237,7 +237,7 @@ def _score_block(block: AlignedBlock, vocab: TagVocabulary, options: Options, to
             totals.dropped[side] += uncovered_runs_np(prefix, first, begin, end)
         else:
             begin, end, kind = lenient_spans_np(prefix, type_, first, last)
-            count_transitions_np(prefix, type_, first, last, totals.transitions[side])
+            count_transitions_np(vocab.raw_prefix_array()[ids], type_, first, last, totals.transitions[side])
             if totals.first_invalid[side] is None:
                 at = _first(invalid_of[ids])
                 if at is not None:

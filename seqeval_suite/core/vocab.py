@@ -9,7 +9,7 @@ object is made per token.
 """
 from __future__ import annotations
 
-from ..schemes import PREFIX_CODE, SCHEME_PREFIXES, TagTable, strict_type
+from ..schemes import PREFIX_CODE, SCHEME_PREFIXES, TagTable, parse_tag, strict_type
 
 _WORDS = 4
 #: Odd multipliers that mix a tag's 8-byte words into one key.
@@ -57,6 +57,9 @@ class TagVocabulary:
         self.keys = np.zeros(0, dtype=np.uint64)   # sorted packed keys of tags seen as bytes
         self.key_ids = np.zeros(0, dtype=np.int64)  # id of each sorted key
         self.prefix: list[int] = []
+        #: Per id: the tag's own prefix code (L and U kept; lenient decoding reads them as
+        #: E and S), for transition counts and scheme detection.
+        self.raw_prefix: list[int] = []
         self.type_id: list[int] = []
         self.invalid: list[bool] = []
         #: Per id: an entity tag whose type is "O" (``I-O``, ``B-O``).
@@ -181,9 +184,12 @@ class TagVocabulary:
         invalid = parsed is None
         if invalid or parsed[0] == "O" or rejected:
             self.prefix.append(0)
+            self.raw_prefix.append(0)
             self.type_id.append(0)
         else:
             self.prefix.append(PREFIX_CODE[parsed[0]])
+            raw = parse_tag(tag, self.table.suffix)[0]
+            self.raw_prefix.append(PREFIX_CODE[raw])
             self.type_id.append(self._type(strict_type(parsed[1]) if self.strict else parsed[1]))
         self.invalid.append(invalid)
         self.o_type.append(not invalid and parsed[0] != "O" and parsed[1] == "O")
@@ -199,6 +205,12 @@ class TagVocabulary:
                             np.array(self.invalid, dtype=bool),
                             np.array([r is not None for r in self.rejected], dtype=bool))
         return self._arrays
+
+    def raw_prefix_array(self):
+        """Per id, the tag's own prefix code (L and U kept), as a numpy array."""
+        import numpy as np
+
+        return np.array(self.raw_prefix, dtype=np.int8)
 
     def o_type_array(self):
         """Per id, whether the tag is an entity tag of type "O" (numpy bool array)."""
