@@ -157,3 +157,20 @@ def test_iobes_data_is_still_iobes_and_bilou_counts_its_prefixes(write):
     path = write("iobes.conll", "John B-PER B-PER\nSmith E-PER E-PER\nin O O\nBonn S-LOC S-LOC\n")
     assert evaluate(path).scheme == "IOBES"
     assert evaluate(path, scheme="BILOU").ill_formed["gold"] > 0  # E-/S- are not BILOU prefixes
+
+
+# 4. a column that holds no tags (a token column, label ids) is not scored ----------
+def test_token_column_read_as_gold_is_an_error(write, cli):
+    words = "The city of Bonn is in Germany and the Rhine flows there".split()
+    text = "".join(f"{w} {'B-LOC' if w[0].isupper() and w != 'The' else 'O'}\n" for w in words)
+    result = cli("evaluate", write("twocol.conll", text))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "values in the gold tag column are not tags" in result.stderr and "prediction file" in result.stderr
+
+
+def test_label_ids_as_tags_are_an_error_and_a_few_stray_tags_are_not(write):
+    ids = [["0", "3", "4", "0"]] * 5
+    with pytest.raises(DataError, match="values in the pred tag column are not tags"):
+        evaluate([["O", "B-PER", "I-PER", "O"]] * 5, ids)
+    few = evaluate([["O", "B-PER", "I-PER", "O"]] * 5, [["O", "B-PER", "I-PER", "[PAD]"]] * 5)
+    assert few.invalid_tags["pred"] == 5

@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Callable
 
 from ..counts import Counts
+from ..errors import DataError
 from ..report import Report, SentenceCounts
 from ..schemes import detect_scheme, ill_formed_transitions
 from .chunks import ChunkState, conlleval_block, conlleval_finish
@@ -478,6 +479,8 @@ def _span_report(totals: _Totals, vocab: TagVocabulary, options: Options, source
     report.sentence_counts = totals.sentence_counts
     report.tokens, report.sentences, report.correct_tags = totals.tokens, totals.sentences, totals.correct_tags
     invalid = {side: _invalid_by_tag(totals.tag_counts[side], vocab) for side in ("gold", "pred")}
+    for side, name in (("gold", source.gold_name), ("pred", source.pred_name)):
+        _check_not_a_tag_column(invalid[side], totals.tokens, side, name)
     report.types_present = _types_present(totals.tag_counts.values(), vocab.type_of, vocab.type_names)
     report.invalid_tags = {side: sum(c.values()) for side, c in invalid.items()}
     if totals.partial is not None:
@@ -506,6 +509,30 @@ def _span_report(totals: _Totals, vocab: TagVocabulary, options: Options, source
             report.warnings.append(_o_type_warning(names[side], o_type, line if line != -1 else None))
     report.documents = max(source.documents, 1) if report.sentences else 0
     return report
+
+
+#: A side with more invalid tags than this share of its tokens (and at least
+#: NOT_TAGS_MIN of them) is not a tag column: tokens, or label ids, read as tags.
+NOT_TAGS_SHARE, NOT_TAGS_MIN = 0.5, 10
+
+
+def _check_not_a_tag_column(invalid: Counter, tokens: int, side: str, name: str) -> None:
+    """Refuse to score a column that mostly holds no tags (``evaluate gold.conll`` on a
+    ``token tag`` file scores the token column as gold otherwise).
+
+    Raises:
+        DataError: naming the input and showing some of the values.
+    """
+    n = sum(invalid.values())
+    if n < NOT_TAGS_MIN or n <= NOT_TAGS_SHARE * tokens:
+        return
+    examples = ", ".join(repr(t) for t, _ in invalid.most_common(3))
+    raise DataError(
+        f"{name}: {n} of {tokens} values in the {side} tag column are not tags ({examples}): "
+        "is the prediction file missing, or are the tags in another column?",
+        hint="one-file input needs 'token ... gold pred'; give the prediction file too, "
+             "or --gold-column/--pred-column",
+    )
 
 
 def _tags_where(counts, flags, vocab: TagVocabulary) -> Counter:
