@@ -143,7 +143,7 @@ def validate_file(
     for sentence in _sentences(str(path), fmt, column, reader_opts, counts):
         raw = []
         for k, tag in enumerate(sentence.tags):
-            parsed = parse_tag(tag, suffix)
+            parsed = parse_tag(tag, suffix) if tag.isprintable() else None  # no invisible characters
             if parsed is None:
                 problems.append(Problem("invalid-tag", sentence.where[k],
                                         f"{_where(sentence, k)}: invalid tag {tag!r}"))

@@ -174,3 +174,19 @@ def test_label_ids_as_tags_are_an_error_and_a_few_stray_tags_are_not(write):
         evaluate([["O", "B-PER", "I-PER", "O"]] * 5, ids)
     few = evaluate([["O", "B-PER", "I-PER", "O"]] * 5, [["O", "B-PER", "I-PER", "[PAD]"]] * 5)
     assert few.invalid_tags["pred"] == 5
+
+
+# 2. invisible characters inside a tag -----------------------------------------------
+@pytest.mark.parametrize("char", ["\u200b", "\u200d", "\ufeff", "\u2060", "\u00ad", "\x07"])
+def test_invisible_character_in_a_tag_is_named(write, char):
+    path = write("zw.conll", f"John B-PER{char} B-PER\nin O O\n")
+    report = evaluate(path)
+    assert "PER" in report.per_type and report.per_type["PER"].fn == 0  # no second, look-alike PER
+    assert any(w.startswith(f"{path}:1: 1 invalid tag read as O ({('B-PER' + char)!r}") for w in report.warnings)
+    with pytest.raises(DataError, match=rf"zw\.conll:1: invalid tag .* \(strict mode\)"):
+        evaluate(path, mode="strict", scheme="IOB2")
+
+
+def test_invisible_character_in_a_tag_is_a_validate_problem(write, cli):
+    result = cli("validate", write("zw.conll", "John B-PER\u200b\nin O\n"))
+    assert "invalid-tag: line 1: invalid tag 'B-PER\\u200b'" in result.stdout

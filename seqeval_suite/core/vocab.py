@@ -175,6 +175,10 @@ class TagVocabulary:
 
     def _register(self, tag: str) -> None:
         parsed = self.table.parse(tag)
+        if not tag.isprintable():
+            # A zero-width, format, control or no-break-space character would make a
+            # second type that looks like the first (B-PER and B-PER + U+200B).
+            parsed = None
         rejected = None
         if self.strict and parsed is None:
             rejected = "invalid"
