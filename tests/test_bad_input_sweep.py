@@ -190,3 +190,31 @@ def test_invisible_character_in_a_tag_is_named(write, char):
 def test_invisible_character_in_a_tag_is_a_validate_problem(write, cli):
     result = cli("validate", write("zw.conll", "John B-PER\u200b\nin O\n"))
     assert "invalid-tag: line 1: invalid tag 'B-PER\\u200b'" in result.stdout
+
+
+# 7. --labels ---------------------------------------------------------------------------
+RECORDS = '{"tokens": ["EU", "rejects"], "ner_tags": [1, 0]}\n'
+
+
+@pytest.mark.parametrize("labels, message", [
+    ("O,B-ORG,O", "label 'O' is given twice"),
+    ("labels.txt", "--labels labels.txt: no such file"),
+    ("missing/labels", "no such file"),
+])
+def test_labels_that_would_shift_or_are_a_missing_file_are_refused(write, cli, labels, message):
+    path = write("a.jsonl", RECORDS)
+    result = cli("evaluate", path, path, "--labels", labels)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_labels_negative_id_is_out_of_range(write):
+    gold = write("g.jsonl", '{"tokens": ["EU", "rejects"], "ner_tags": [-1, 0]}\n')
+    with pytest.raises(DataError, match=r"g\.jsonl:1: tag id out of range"):
+        evaluate(gold, gold, labels=["O", "B-ORG"])
+
+
+def test_labels_file_with_a_repeated_name_is_refused(write):
+    path = write("a.jsonl", RECORDS)
+    labels = write("labels.txt", "O\nB-ORG\nB-ORG\n")
+    with pytest.raises(UsageError, match=r"labels\.txt: label 'B-ORG' is given twice"):
+        evaluate(path, path, labels=labels)

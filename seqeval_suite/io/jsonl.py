@@ -42,17 +42,34 @@ def load_labels(labels: Sequence[str] | str | None) -> list[str] | None:
     >>> load_labels("O,B-PER,I-PER")
     ['O', 'B-PER', 'I-PER']
     """
-    if labels is None or isinstance(labels, list):
-        return labels
-    if isinstance(labels, (tuple,)):
-        return list(labels)
+    if labels is None:
+        return None
+    if isinstance(labels, (list, tuple)):
+        return _unique_labels(list(labels), "the label list")
     if os.path.isfile(labels):
         with open(labels, encoding="utf-8") as fh:
             text = fh.read()
         if text.lstrip().startswith("["):
-            return [str(x) for x in json.loads(text)]
-        return [line.strip() for line in text.splitlines() if line.strip()]
-    return [x.strip() for x in labels.split(",") if x.strip()]
+            return _unique_labels([str(x) for x in json.loads(text)], labels)
+        return _unique_labels([line.strip() for line in text.splitlines() if line.strip()], labels)
+    if "," not in labels and (os.sep in labels or os.path.splitext(labels)[1] in (".txt", ".json", ".labels")):
+        raise UsageError(f"--labels {labels}: no such file", hint="give a file of label names, or the names: O,B-PER,...")
+    return _unique_labels([x.strip() for x in labels.split(",") if x.strip()], "--labels")
+
+
+def _unique_labels(names: list[str], where: str) -> list[str]:
+    """Label names in id order; a name given twice would shift every id after it.
+
+    Raises:
+        UsageError: naming the repeated label.
+    """
+    seen: set[str] = set()
+    for k, name in enumerate(names):
+        if name in seen:
+            raise UsageError(f"{where}: label {name!r} is given twice (again as id {k})",
+                             hint="each label name once, in id order")
+        seen.add(name)
+    return names
 
 
 def sniff_dialect(record: Any) -> str | None:
@@ -274,6 +291,8 @@ class JsonlReader:
                 raise DataError(f"{where}: {key} holds integer ids but no label list was given",
                                 hint="pass --labels O,B-PER,I-PER,... (the dataset's label names, in id order)")
             try:
+                if any(isinstance(t, int) and t < 0 for t in tags):
+                    raise IndexError
                 tags = [self.labels[t] if isinstance(t, int) else t for t in tags]
             except IndexError:
                 raise DataError(f"{where}: tag id out of range for {len(self.labels)} labels") from None
