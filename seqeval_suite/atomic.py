@@ -15,8 +15,21 @@ def write_text(path: str | os.PathLike, text: str, *, encoding: str = "utf-8") -
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (the parent folder is created)."""
+    """Write ``data`` to ``path`` atomically (the parent folder is created).
+
+    Raises:
+        UsageError: ``path`` is a folder, or a file stands where its folder should be.
+    """
+    from .errors import UsageError
+
     target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"{path} is a folder, not a file", hint="give a file name for the output")
+    for parent in target.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageError(f"{parent} is a file, not a folder", hint="give an output folder that is a folder")
+            break
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

@@ -218,3 +218,31 @@ def test_labels_file_with_a_repeated_name_is_refused(write):
     labels = write("labels.txt", "O\nB-ORG\nB-ORG\n")
     with pytest.raises(UsageError, match=r"labels\.txt: label 'B-ORG' is given twice"):
         evaluate(path, path, labels=labels)
+
+
+# 23. usage errors that were "internal error" ---------------------------------------
+COMPARE = ["compare", "corpora/compare/gold.conll", "corpora/compare/sys_a.conll", "corpora/compare/sys_b.conll"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (COMPARE + ["--seed", "-1"], "--seed"),
+    (COMPARE + ["--level", "nan"], "--level"),
+    (COMPARE + ["--level", "1.5"], "--level"),
+])
+def test_bad_option_values_are_usage_errors(cli, args, message):
+    result = cli(*args)
+    assert result.exit_code == 2 and message in result.stderr and "internal error" not in result.stderr
+
+
+def test_output_into_a_folder_or_under_a_file_is_a_usage_error(cli, tmp_path):
+    folder = tmp_path / "existing"
+    folder.mkdir()
+    plain = tmp_path / "afile"
+    plain.write_text("keep me", encoding="utf-8")
+    result = cli("convert", "corpora/examples/news.conll", f"{folder}/")
+    assert result.exit_code == 2 and "is a folder, not a file" in result.stderr
+    result = cli("evaluate", "corpora/examples/news.conll", "-o", plain / "report.txt")
+    assert result.exit_code == 2 and "is a file, not a folder" in result.stderr
+    result = cli("run", "configs/demo.yaml", "--output-dir", plain)
+    assert result.exit_code == 2 and "--output-dir" in result.stderr
+    assert plain.read_text(encoding="utf-8") == "keep me"

@@ -53,6 +53,13 @@ def compare_files(gold: str, pred_a: str, pred_b: str, *, test: str = "ar", resa
     return data, [*report_a.warnings, *report_b.warnings]
 
 
+def _finite(value: float) -> float:
+    """FloatRange lets NaN through (every comparison with it is false)."""
+    if value != value:
+        raise click.BadParameter("nan is not a confidence level; give a number between 0 and 1 (0.95)")
+    return value
+
+
 def _name(path: str) -> str:
     """Only the file name: results must not depend on where the files live (SPEC §4)."""
     import os
@@ -105,9 +112,10 @@ def render_comparison(data: dict, fmt: str) -> str:
               help="ar: approximate randomization; bootstrap: paired bootstrap.")
 @click.option("--resamples", type=click.IntRange(1, 10_000_000), default=None,
               help="Shuffles or resamples (default: 10000 for ar, 1000 for bootstrap).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed; same seed, same result.")
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True, help="Random seed; same seed, same result.")
 @click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95,
-              show_default=True, help="Confidence level of the intervals.")
+              show_default=True, callback=lambda ctx, param, value: _finite(value),
+              help="Confidence level of the intervals.")
 @click.option("--unit", type=click.Choice(["sentence", "document"]), default="sentence", show_default=True,
               help="What the bootstrap and the shuffles resample.")
 @click.option("--metric", type=click.Choice(["micro_f1", "micro_precision", "micro_recall", "macro_f1"]),

@@ -77,6 +77,7 @@ def run(config, output_dir, jobs, no_cache, quiet):
 
     cfg = load_config(config)
     folder = Path(output_dir) if output_dir else default_output_dir(cfg)
+    _check_folder(folder)
     progress, close = _progress_bar(quiet)
     try:
         results = run_benchmark(cfg, jobs=jobs, cache_dir=None if no_cache else folder / CACHE_DIR,
@@ -111,7 +112,16 @@ def render(results_file, output_dir, formats, quiet):
 
     results = load_results(results_file)
     folder = Path(output_dir) if output_dir else Path(results_file).parent
+    _check_folder(folder)
     written = write_outputs(results, folder, list(formats) or None)
     if not quiet:
         for path in written:
             click.echo(str(path))
+
+
+def _check_folder(folder: Path) -> None:
+    """An output folder that is a file is a usage error (before any work is done)."""
+    from ..errors import UsageError
+
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--output-dir {folder} is a file, not a folder", hint="give a folder for the board")
