@@ -246,3 +246,28 @@ def test_output_into_a_folder_or_under_a_file_is_a_usage_error(cli, tmp_path):
     result = cli("run", "configs/demo.yaml", "--output-dir", plain)
     assert result.exit_code == 2 and "--output-dir" in result.stderr
     assert plain.read_text(encoding="utf-8") == "keep me"
+
+
+# 18, 19. Markdown escapes HTML (once), CSV neutralises formulas -------------------------
+def test_markdown_escapes_html_and_pipes_once():
+    from seqeval_suite.render.text import markdown
+
+    table = markdown(["system", "F1"], [["<script>alert(1)</script> a|b", "0.5"]])
+    assert "<script" not in table and "&lt;script&gt;alert(1)&lt;/script&gt; a\\|b" in table
+    assert "\\\\|" not in table
+
+
+def test_report_outputs_escape_entity_types(write, cli):
+    path = write("t.conll", "x B-<b> B-<b>\ny B-=SUM(A1) O\nz B-@cmd B-@cmd\n")
+    md = cli("evaluate", path, "-f", "markdown").stdout
+    assert "<b>" not in md and "&lt;b&gt;" in md
+    csv_out = cli("evaluate", path, "-f", "csv").stdout
+    assert "\n'=SUM(A1)," in csv_out and "\n'@cmd," in csv_out
+    assert "\n=SUM" not in csv_out and "\n@cmd" not in csv_out
+
+
+def test_csv_numbers_stay_numbers():
+    from seqeval_suite.render.text import csv_cell
+
+    assert [csv_cell(v) for v in ("-0.0123", "+0.5", "-1e-05", -3, 0.25)] == ["-0.0123", "+0.5", "-1e-05", -3, 0.25]
+    assert [csv_cell(v) for v in ("-cmd", "+x", "\tx")] == ["'-cmd", "'+x", "'\tx"]

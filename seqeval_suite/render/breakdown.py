@@ -50,14 +50,15 @@ def markdown_section(results: dict, board) -> str:
     analyses = _first_runs(results, board.id)
     if not analyses or board.id == "overall":
         return ""
-    rows = [[text.markdown_escape(name), *(str(counts[c]) for c in CATEGORIES)] for name, counts in _rows(board, analyses)]
+    # text.markdown escapes every cell; escaping here too doubled the backslashes.
+    rows = [[name, *(str(counts[c]) for c in CATEGORIES)] for name, counts in _rows(board, analyses)]
     top = board.rows[0]
     header, matrix = _confusion_table(analyses[top.system]["confusion"])
     return (
         f"### Error breakdown: {text.markdown_escape(board.title)} (entities{_note(results, board)})\n\n"
         + text.markdown(["System", *CATEGORIES], rows)
         + f"\n### Type confusions of the top system, {text.markdown_escape(top.name)}\n\n"
-        + text.markdown([text.markdown_escape(h) for h in header], matrix)
+        + text.markdown(header, matrix)
     )
 
 

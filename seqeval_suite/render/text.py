@@ -21,7 +21,13 @@ def latex_escape(text: str) -> str:
 
 
 def markdown_escape(text: str) -> str:
-    """Escape characters that would break a Markdown table cell."""
+    """Escape what would break a Markdown table cell, and HTML, which Markdown renderers
+    pass through (a system named ``<script>`` must stay text).
+
+    >>> markdown_escape("a|b <img onerror=x> & c")
+    'a\\\\|b &lt;img onerror=x&gt; &amp; c'
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
@@ -62,9 +68,29 @@ def latex(header: Sequence[str], rows: Sequence[Sequence[str]], *, left: int = 1
 
 
 def csv_text(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """CSV with a header row and ``\\n`` line ends."""
+    """CSV with a header row and ``\\n`` line ends; text cells a spreadsheet would run
+    as a formula are neutralised (OWASP CSV injection), numbers are left as they are.
+
+    >>> csv_text(["name", "delta"], [["=HYPERLINK(x)", "-0.0123"]])
+    "name,delta\\n'=HYPERLINK(x),-0.0123\\n"
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(h) for h in header])
+    writer.writerows([csv_cell(c) for c in row] for row in rows)
     return buf.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell that no spreadsheet runs as a formula: text starting with ``=``, ``+``,
+    ``-``, ``@``, tab or CR gets a leading ``'``; numbers (also as text) stay as they are."""
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value
