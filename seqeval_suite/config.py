@@ -327,8 +327,11 @@ def _scoring(data: Any, problems: _Problems) -> Scoring:
     if "seed" in data and _expect(data["seed"], (int,), "an integer", "scoring.seed", problems):
         values["seed"] = data["seed"]
     if "resamples" in data and _expect(data["resamples"], (int,), "an integer", "scoring.resamples", problems):
-        if data["resamples"] < 0:
-            problems.add("scoring.resamples", "must be 0 (no intervals) or more")
+        from .core.options import MAX_RESAMPLES
+
+        if not 0 <= data["resamples"] <= MAX_RESAMPLES:
+            problems.add("scoring.resamples", f"must lie between 0 (no intervals) and {MAX_RESAMPLES:,}, "
+                                              f"got {data['resamples']:,}")
         values["resamples"] = data["resamples"]
     for key in ("level", "alpha"):
         if key in data and _expect(data[key], (int, float), "a number", f"scoring.{key}", problems):

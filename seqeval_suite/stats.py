@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .core.options import MAX_RESAMPLES  # noqa: F401  (the bound commands and configs share)
+
 METRICS = ("micro_f1", "micro_precision", "micro_recall", "macro_f1")
 TESTS = ("ar", "bootstrap")
 DEFAULT_RESAMPLES = {"ar": 10_000, "bootstrap": 1_000}
@@ -21,6 +23,9 @@ DEFAULT_RESAMPLES = {"ar": 10_000, "bootstrap": 1_000}
 TOLERANCE = 1e-12
 # Resamples drawn per matrix product: bounds memory at (CHUNK x n_sentences) weights.
 CHUNK = 1000
+#: Weights kept in memory for reuse across systems (8 bytes each): about 400 MB. Above
+#: it they are drawn chunk by chunk for every system, so memory stays bounded.
+MAX_CACHED_WEIGHTS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -184,9 +189,14 @@ def _seeded_weights(seed: int, n: int, resamples: int):
 
 
 def _fresh_rng_weights(seed: int, n: int, resamples: int):
-    """``(rng, weight chunks)`` as if ``default_rng(seed)`` had just drawn the chunks."""
+    """``(rng, weight chunks)`` as if ``default_rng(seed)`` had just drawn the chunks
+    (drawn lazily, from the same generator, when caching them would take too much memory:
+    the caller consumes them before it draws anything else, so the numbers are the same)."""
     import numpy as np
 
+    if n * resamples > MAX_CACHED_WEIGHTS:
+        rng = np.random.default_rng(seed)
+        return rng, _weight_chunks(rng, n, resamples)
     chunks, state = _seeded_weights(seed, n, resamples)
     rng = np.random.default_rng(seed)
     rng.bit_generator.state = state

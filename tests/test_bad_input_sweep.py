@@ -168,12 +168,14 @@ def test_token_column_read_as_gold_is_an_error(write, cli):
     assert "values in the gold tag column are not tags" in result.stderr and "prediction file" in result.stderr
 
 
-def test_label_ids_as_tags_are_an_error_and_a_few_stray_tags_are_not(write):
-    ids = [["0", "3", "4", "0"]] * 5
+def test_label_ids_as_tags_are_an_error_and_stray_tags_are_not(write):
+    gold = [["O", "B-PER", "I-PER", "O", "B-LOC", "O"]] * 5
+    ids = [["0", "1", "2", "0", "5", "7"], ["3", "4", "0", "6", "8", "0"]] * 2 + [["0", "1", "2", "0", "5", "7"]]
     with pytest.raises(DataError, match="values in the pred tag column are not tags"):
-        evaluate([["O", "B-PER", "I-PER", "O"]] * 5, ids)
-    few = evaluate([["O", "B-PER", "I-PER", "O"]] * 5, [["O", "B-PER", "I-PER", "[PAD]"]] * 5)
-    assert few.invalid_tags["pred"] == 5
+        evaluate(gold, ids)
+    # The same value repeated (X, [PAD]) is a stray tag, however often: read as O, warned.
+    stray = evaluate(gold, [["X"] * 6] * 5)
+    assert stray.invalid_tags["pred"] == 30
 
 
 # 2. invisible characters inside a tag -----------------------------------------------
@@ -183,7 +185,7 @@ def test_invisible_character_in_a_tag_is_named(write, char):
     report = evaluate(path)
     assert "PER" in report.per_type and report.per_type["PER"].fn == 0  # no second, look-alike PER
     assert any(w.startswith(f"{path}:1: 1 invalid tag read as O ({('B-PER' + char)!r}") for w in report.warnings)
-    with pytest.raises(DataError, match=rf"zw\.conll:1: invalid tag .* \(strict mode\)"):
+    with pytest.raises(DataError, match=r"zw\.conll:1: invalid tag .* \(strict mode\)"):
         evaluate(path, mode="strict", scheme="IOB2")
 
 
@@ -271,3 +273,42 @@ def test_csv_numbers_stay_numbers():
 
     assert [csv_cell(v) for v in ("-0.0123", "+0.5", "-1e-05", -3, 0.25)] == ["-0.0123", "+0.5", "-1e-05", -3, 0.25]
     assert [csv_cell(v) for v in ("-cmd", "+x", "\tx")] == ["'-cmd", "'+x", "'\tx"]
+
+
+# 21. resamples: bounded in the config, and bootstrap memory bounded -------------------
+def test_config_resamples_beyond_the_bound_is_a_config_error(tmp_path):
+    from seqeval_suite.config import load_config
+    from seqeval_suite.errors import ConfigError
+
+    (tmp_path / "gold.conll").write_text("Ann B-PER\nlives O\n\n")
+    path = tmp_path / "bench.yaml"
+    path.write_text("corpora:\n  - {id: c1, path: gold.conll}\nsystems:\n  - {id: s1, predictions: {c1: gold.conll}}\n"
+                    "scoring: {resamples: 1000000000000}\n")
+    with pytest.raises(ConfigError, match=r"scoring\.resamples.*between 0 .* and 10,000,000"):
+        load_config(path)
+
+
+@pytest.mark.parametrize("runs", [1, 3])
+def test_bootstrap_weights_drawn_lazily_give_the_same_intervals(runs):
+    """Above the cache budget the weights are drawn chunk by chunk (memory stays bounded);
+    the intervals are the very same numbers."""
+    import numpy as np
+
+    from seqeval_suite import stats
+
+    rng = np.random.default_rng(3)
+    matrices = [rng.integers(0, 3, size=(200, 2, 3)) for _ in range(runs)]
+
+    def intervals():
+        if runs == 1:
+            return stats.bootstrap_ci(matrices[0], resamples=2500, seed=11)
+        return stats.runs_ci(matrices, resamples=2500, seed=11)
+
+    cached = intervals()
+    original = stats.MAX_CACHED_WEIGHTS
+    stats.MAX_CACHED_WEIGHTS = 0
+    try:
+        lazy = intervals()
+    finally:
+        stats.MAX_CACHED_WEIGHTS = original
+    assert lazy == cached

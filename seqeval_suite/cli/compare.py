@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+from ..core.options import MAX_RESAMPLES
+
 from . import check_paths, emit, warn
 from .evaluate import _unescape, scoring_options
 
@@ -110,7 +112,7 @@ def render_comparison(data: dict, fmt: str) -> str:
 @scoring_options
 @click.option("--test", type=click.Choice(["ar", "bootstrap"]), default="ar", show_default=True,
               help="ar: approximate randomization; bootstrap: paired bootstrap.")
-@click.option("--resamples", type=click.IntRange(1, 10_000_000), default=None,
+@click.option("--resamples", type=click.IntRange(1, MAX_RESAMPLES), default=None,
               help="Shuffles or resamples (default: 10000 for ar, 1000 for bootstrap).")
 @click.option("--seed", type=click.IntRange(0), default=0, show_default=True, help="Random seed; same seed, same result.")
 @click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95,

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from ..errors import UsageError
 from ..schemes import normalize_scheme
 
+#: The most bootstrap resamples or randomization shuffles any command or config accepts.
+MAX_RESAMPLES = 10_000_000
+
 MODES = ("lenient", "conlleval", "strict")
 #: Matching schemas: exact span and type (``strict``, the default) and the three
 #: partial-match schemas of SemEval-2013 Task 9.1 (see :mod:`seqeval_suite.partial`).

@@ -511,9 +511,10 @@ def _span_report(totals: _Totals, vocab: TagVocabulary, options: Options, source
     return report
 
 
-#: A side with more invalid tags than this share of its tokens (and at least
-#: NOT_TAGS_MIN of them) is not a tag column: tokens, or label ids, read as tags.
-NOT_TAGS_SHARE, NOT_TAGS_MIN = 0.5, 10
+#: A side with more invalid tags than this share of its tokens, at least NOT_TAGS_MIN of
+#: them and NOT_TAGS_DISTINCT different ones, is not a tag column: tokens, or label ids,
+#: read as tags (a few stray values such as X or [PAD] repeated are only invalid tags).
+NOT_TAGS_SHARE, NOT_TAGS_MIN, NOT_TAGS_DISTINCT = 0.5, 10, 5
 
 
 def _check_not_a_tag_column(invalid: Counter, tokens: int, side: str, name: str) -> None:
@@ -524,7 +525,7 @@ def _check_not_a_tag_column(invalid: Counter, tokens: int, side: str, name: str)
         DataError: naming the input and showing some of the values.
     """
     n = sum(invalid.values())
-    if n < NOT_TAGS_MIN or n <= NOT_TAGS_SHARE * tokens:
+    if n < NOT_TAGS_MIN or n <= NOT_TAGS_SHARE * tokens or len(invalid) < NOT_TAGS_DISTINCT:
         return
     examples = ", ".join(repr(t) for t, _ in invalid.most_common(3))
     raise DataError(
