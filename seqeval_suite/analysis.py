@@ -346,6 +346,10 @@ def analyze(gold, pred=None, *, train=None, top: int = 10, mode: str = "lenient"
 FORMATS = ("table", "json", "csv", "markdown", "latex")
 
 
+#: Every errors table prints ratios as percentages, in every format; the headers say so.
+_PRF = ["P (%)", "R (%)", "F1 (%)"]
+
+
 def _pct(x: float, digits: int) -> str:
     return f"{100 * x:.{digits}f}"
 
@@ -366,7 +370,7 @@ def tables(report: ErrorReport, digits: int = 2) -> list[tuple[str, list[str], l
                 ["type", "gold", *CATEGORIES[:-1], "pred", "spurious"], per_type, 1))
     results = report.partial.results()
     out.append(("Partial match (nervaluate's schemas; type = ent_type)",
-                ["schema", "cor", "inc", "par", "mis", "spu", "P", "R", "F1"],
+                ["schema", "cor", "inc", "par", "mis", "spu", *_PRF],
                 [[s, *(results[s]["micro"][k] for k in ("cor", "inc", "par", "mis", "spu")),
                   *(_pct(results[s]["micro"][k], digits) for k in ("precision", "recall", "f1"))]
                  for s in SCHEMAS], 1))
@@ -379,7 +383,7 @@ def tables(report: ErrorReport, digits: int = 2) -> list[tuple[str, list[str], l
             c = bucket.counts()
             bucket_rows.append([name, label, c.support, c.predicted,
                                 _pct(c.precision, digits), _pct(c.recall, digits), _pct(c.f1, digits)])
-    out.append(("Exact-match F1 by bucket", ["bucket", "value", "gold", "pred", "P", "R", "F1"], bucket_rows, 2))
+    out.append(("Exact-match F1 by bucket", ["bucket", "value", "gold", "pred", *_PRF], bucket_rows, 2))
     examples = []
     for k, e in enumerate(report.examples(), 1):
         examples.append([k, e["count"], e["category"],
@@ -387,7 +391,7 @@ def tables(report: ErrorReport, digits: int = 2) -> list[tuple[str, list[str], l
                          f"{e['pred']['text']} ({e['pred']['type']})" if e["pred"] else "-"])
     out.append((f"Most frequent errors (top {report.top})", ["#", "n", "category", "gold", "pred"], examples, 5))
     out.insert(1, ("Exact match (correct = TP; gold - correct = FN; pred - correct = FP)",
-                   ["tp", "fp", "fn", "P", "R", "F1"],
+                   ["tp", "fp", "fn", *_PRF],
                    [[exact.tp, exact.fp, exact.fn, _pct(exact.precision, digits), _pct(exact.recall, digits),
                      _pct(exact.f1, digits)]], 0))
     return out

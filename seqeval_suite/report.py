@@ -123,6 +123,13 @@ class Report:
     #: Entity types that occur in any tag of either side (``--types`` is checked against them).
     types_present: list[str] = field(default_factory=list, repr=False)
 
+    def __setattr__(self, name: str, value) -> None:
+        # per_type is listed by type name however a scorer fills it, so iterating a
+        # report, its JSON and its frame all show one order
+        if name == "per_type":
+            value = dict(sorted(value.items()))
+        object.__setattr__(self, name, value)
+
     @property
     def micro(self) -> Counts:
         """Pooled counts over all types (under a partial-match schema: its overall counts,
@@ -199,7 +206,11 @@ class Report:
         return out
 
     def to_frame(self):
-        """A pandas DataFrame: one row per type, then micro, macro and weighted rows."""
+        """A pandas DataFrame: one row per type, then micro, macro and weighted rows.
+
+        Counts are integer columns (pandas' nullable ``Int64``: macro and weighted
+        rows have no tp/fp/fn and show ``<NA>``), ratios are floats in [0, 1].
+        """
         import pandas as pd
 
         rows = []
@@ -207,4 +218,7 @@ class Report:
             rows.append({"type": name, **self.per_type[name].scores()})
         for name, avg in (("micro", self.micro), ("macro", self.macro), ("weighted", self.weighted)):
             rows.append({"type": name, **avg.scores()})
-        return pd.DataFrame(rows).set_index("type")
+        frame = pd.DataFrame(rows).set_index("type")
+        counts = [c for c in ("tp", "fp", "fn", "support", "predicted", "cor", "inc", "par", "mis", "spu",
+                              "possible", "actual") if c in frame]
+        return frame.astype({c: "Int64" for c in counts})

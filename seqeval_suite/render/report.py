@@ -13,8 +13,12 @@ _MATCH_HEADER = ["type", "precision", "recall", "f1", "cor", "inc", "par", "mis"
 _MATCH_COUNTS = _MATCH_HEADER[4:]
 
 
-def _header(report: Report) -> list[str]:
-    return _HEADER if report.partial is None else _MATCH_HEADER
+def _header(report: Report, percent: bool = False) -> list[str]:
+    """Column names; with ``percent``, the ratio columns say they are percentages."""
+    header = _HEADER if report.partial is None else _MATCH_HEADER
+    if percent:
+        header = [f"{name} (%)" if name in ("precision", "recall", "f1") else name for name in header]
+    return header
 
 
 def _match_rows(report: Report, num, raw: bool) -> list[list]:
@@ -99,14 +103,14 @@ def render_csv(report: Report, digits: int = 4) -> str:
 
 
 def render_markdown(report: Report, digits: int = 2) -> str:
-    """A Markdown table with percentages, and the signature below it."""
-    body = text.markdown(_header(report), _rows(report, digits, percent=True))
+    """A Markdown table with percentages (the headers say ``(%)``), and the signature below it."""
+    body = text.markdown(_header(report, percent=True), _rows(report, digits, percent=True))
     return body + f"\nSignature: `{report.signature}`\n"
 
 
 def render_latex(report: Report, digits: int = 2) -> str:
-    """A booktabs LaTeX tabular with percentages, and the signature as a comment."""
-    body = text.latex(_header(report), _rows(report, digits, percent=True), rule_before=len(report.per_type))
+    """A booktabs LaTeX tabular with percentages (the headers say ``(%)``), and the signature as a comment."""
+    body = text.latex(_header(report, percent=True), _rows(report, digits, percent=True), rule_before=len(report.per_type))
     return f"% {report.signature}\n" + body
 
 
