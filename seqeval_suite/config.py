@@ -321,7 +321,10 @@ def _scoring(data: Any, problems: _Problems) -> Scoring:
             problems.add("scoring.match", f"{values['match']} matching needs entity spans, which conlleval "
                                           "mode does not keep: use mode lenient or strict")
     if "primary" in data:
-        values["primary"] = _choice(data["primary"], PRIMARY_METRICS, "scoring.primary", problems)
+        from .core.options import canonical_metric
+
+        primary = canonical_metric(data["primary"]) if isinstance(data["primary"], str) else data["primary"]
+        values["primary"] = _choice(primary, PRIMARY_METRICS, "scoring.primary", problems)
     if "correction" in data:
         values["correction"] = _choice(data["correction"], CORRECTIONS, "scoring.correction", problems)
     if "seed" in data and _expect(data["seed"], (int,), "an integer", "scoring.seed", problems):

@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterator
 from ._version import __version__
 from .config import Config, Corpus, System, effective_types, map_tag
 from .counts import Counts, macro, total, weighted
+from .core.options import METRICS as STATS_METRICS
 from .errors import DataError, SeqevalSuiteError
 from .signature import signature
 
@@ -393,9 +394,6 @@ def _dense(result: dict, n_sentences: int, types: list[str]):
     return out
 
 
-#: Board metric names -> the names seqeval_suite.stats uses (others have no statistics).
-STATS_METRICS = {"micro_f1": "micro_f1", "micro_p": "micro_precision", "micro_r": "micro_recall",
-                 "macro_f1": "macro_f1"}
 
 
 def add_statistics(results: dict, unit_results: list[dict], stats) -> None:
@@ -408,7 +406,7 @@ def add_statistics(results: dict, unit_results: list[dict], stats) -> None:
     """
     s = results["settings"]
     primary = s["primary"]
-    metric = STATS_METRICS.get(primary)
+    metric = primary if primary in STATS_METRICS else None  # others have no statistics
     if metric is not None and s["match"] != "strict" and not primary.startswith("micro"):
         metric = None  # partial-match cells pool the types, so only micro metrics resample
     if metric is None:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .core.options import MAX_RESAMPLES  # noqa: F401  (the bound commands and configs share)
+from .core.options import METRIC_ALIASES, METRICS, canonical_metric  # noqa: F401  (one metric vocabulary)
 
-METRICS = ("micro_f1", "micro_precision", "micro_recall", "macro_f1")
 TESTS = ("ar", "bootstrap")
 DEFAULT_RESAMPLES = {"ar": 10_000, "bootstrap": 1_000}
 # Floating-point slack when comparing statistics: an exact tie must count as a tie.
@@ -94,6 +94,7 @@ def metric_of_totals(totals, metric: str = "micro_f1"):
 
     totals = np.asarray(totals, dtype=float)
     tp, fp, fn = totals[..., 0], totals[..., 1], totals[..., 2]
+    metric = canonical_metric(metric)
     if metric == "macro_f1":
         # Mean over types present in gold or prediction, as seqeval does.
         f1 = _ratio(2 * tp, 2 * tp + fp + fn)
@@ -102,9 +103,9 @@ def metric_of_totals(totals, metric: str = "micro_f1"):
     tp, fp, fn = tp.sum(axis=-1), fp.sum(axis=-1), fn.sum(axis=-1)
     if metric == "micro_f1":
         return _ratio(2 * tp, 2 * tp + fp + fn)
-    if metric == "micro_precision":
+    if metric == "micro_p":
         return _ratio(tp, tp + fp)
-    if metric == "micro_recall":
+    if metric == "micro_r":
         return _ratio(tp, tp + fn)
     raise ValueError(f"unknown metric {metric!r}; choose from {', '.join(METRICS)}")
 
@@ -228,7 +229,7 @@ def _percentiles(values, level: float) -> tuple[float, float]:
 
 
 def _check(metric: str, resamples: int, level: float) -> None:
-    if metric not in METRICS:
+    if canonical_metric(metric) not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; choose from {', '.join(METRICS)}")
     if resamples < 1:
         raise ValueError("resamples must be at least 1")
@@ -244,7 +245,7 @@ def bootstrap_ci(matrix, *, metric: str = "micro_f1", resamples: int = 1000, lev
 
     Args:
         matrix: int array (n_sentences, n_types, 3) of tp, fp, fn.
-        metric: micro_f1, micro_precision, micro_recall or macro_f1.
+        metric: micro_f1, micro_p, micro_r or macro_f1 (or an alias in :data:`METRIC_ALIASES`).
         resamples: number of bootstrap resamples B.
         level: coverage of the interval.
         seed: seed of ``numpy.random.default_rng``; same seed, same interval.

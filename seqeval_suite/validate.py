@@ -23,6 +23,9 @@ from .schemes import (
 )
 
 SCHEMA_VERSION = 1
+#: Findings that are worth a look but are often fine (a type that occurs once in a
+#: small file is usually real): reported as hints, which fail only under ``strict``.
+HINT_KINDS = frozenset({"rare-type"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +51,18 @@ class Validation:
     entities: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Findings of the kinds in :data:`HINT_KINDS` (types seen once): not problems
+    #: unless ``strict``.
+    hints: list[Problem] = field(default_factory=list)
+    #: CoNLL: the tag column checked (0-based) and how many columns the file has.
+    column: int | None = None
+    columns: int | None = None
+    strict: bool = False
 
     @property
     def clean(self) -> bool:
-        """True when no problem was found (the CLI exits 0)."""
-        return not self.problems
+        """True when no problem was found, nor a hint under ``strict`` (the CLI exits 0)."""
+        return not self.problems and not (self.strict and self.hints)
 
     def to_dict(self) -> dict:
         """The JSON form (``schema_version`` first)."""
@@ -78,6 +88,7 @@ def _sentences(path: str, fmt: str, column: int, opts: dict, counts: dict) -> It
         conll_opts = {k: v for k, v in opts.items() if k in ("delimiter", "comments", "encoding") and v is not None}
         reader = BlockReader(path, **conll_opts)
         for sentence in reader.sentences():
+            counts.setdefault("columns", len(sentence.rows[0]))
             try:
                 tags = sentence.column(column)
             except IndexError:
@@ -112,6 +123,7 @@ def validate_file(
     scheme: str = "auto",
     suffix: bool = False,
     max_line_length: int = 1000,
+    strict: bool = False,
     **reader_opts,
 ) -> Validation:
     """Lint one annotation file.
@@ -126,9 +138,11 @@ def validate_file(
             (a missing newline or a wrong delimiter); line formats only.
         **reader_opts: passed to the reader (``delimiter``, ``comments``,
             ``encoding``, ``labels``, ``alignment``).
+        strict: hints (a type seen once) count as problems.
 
     Returns:
-        A :class:`Validation`; ``.clean`` is False when any problem was found.
+        A :class:`Validation`; ``.clean`` is False when any problem was found
+        (or, with ``strict``, any hint).
     """
     from .io.formats import detect_format
 
@@ -176,6 +190,9 @@ def validate_file(
     for message in counts.get("warnings", []):
         problems.append(Problem("spans", None, message))
     problems.sort(key=lambda p: (p.line is None, p.line or 0))
+    hints = [p for p in problems if p.kind in HINT_KINDS]
+    problems = [p for p in problems if p.kind not in HINT_KINDS]
+    columns = counts.get("columns")
     label = detection.label()
     found = detection.note.split(": ", 1)[1] if detection.scheme is None and ": " in detection.note else detection.note
     note = found if wanted == "auto" else f"named; detected: {label} ({found})"
@@ -183,6 +200,8 @@ def validate_file(
         path=str(path), format=fmt, scheme=wanted if wanted != "auto" else label, scheme_note=note,
         tokens=tokens, sentences=len(sentences), documents=counts.get("documents", 0),
         entities=dict(sorted(entities.items())), problems=problems, notes=counts.get("notes", []),
+        hints=hints, strict=strict, columns=columns,
+        column=None if columns is None else (column if column >= 0 else columns + column),
     )
 
 
@@ -256,17 +275,23 @@ def render_validation(result: Validation, fmt: str = "table") -> str:
         return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
     lines = [
         f"file:       {result.path} ({result.format})",
+        *([f"tags:       column {result.column} (0-based; of {result.columns} columns; --column picks another)"]
+          if result.column is not None else []),
         f"scheme:     {result.scheme} ({result.scheme_note})",
         f"tokens:     {result.tokens}",
         f"sentences:  {result.sentences}",
         f"documents:  {result.documents}",
         "entities:   " + (", ".join(f"{t} {n}" for t, n in result.entities.items()) or "none"),
     ]
-    if result.clean:
+    if not result.problems:
         lines.append("problems:   none")
     else:
         kinds = Counter(p.kind for p in result.problems)
         lines.append(f"problems:   {len(result.problems)} (" + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) + ")")
         lines += [f"  {p.kind}: {p.message}" for p in result.problems]
+    if result.hints:
+        counted = " (counted as problems: --strict)" if result.strict else ""
+        lines.append(f"hints:      {len(result.hints)}{counted}")
+        lines += [f"  {p.kind}: {p.message}" for p in result.hints]
     lines += [f"note:       {n}" for n in result.notes]
     return "\n".join(lines) + "\n"

@@ -31,7 +31,9 @@ def test_validate_flawed_file_lists_every_problem_with_its_line(cli):
     ill = [(p["line"], p["message"]) for p in data["problems"] if p["kind"] == "ill-formed"]
     assert ill == [(3, "line 3: O -> I-PER is not allowed in IOB2"), (13, "line 13: O -> I-LOC is not allowed in IOB2")]
     assert data["scheme"] == "mixed"
-    assert data["problem_counts"] == {"case-variant": 1, "ill-formed": 2, "mixed-scheme": 1, "rare-type": 3}
+    assert data["problem_counts"] == {"case-variant": 1, "ill-formed": 2, "mixed-scheme": 1}
+    assert [h["kind"] for h in data["hints"]] == ["rare-type"] * 3
+    assert data["column"] == 1 and data["columns"] == 2
 
 
 @pytest.mark.parametrize(
@@ -41,7 +43,6 @@ def test_validate_flawed_file_lists_every_problem_with_its_line(cli):
         ("a I-X\nb E-X\nc O\nd E-X\ne O\nf I-X\n\n", "ill-formed", 6),  # IOE2 (majority): I-X ends a sentence
         ("a B-X\nb I-Y\nc B-X\n\n", "ill-formed", 2),
         ("a B-Per\nb O\nc B-PER\nd B-PER\ne B-Per\n\n", "case-variant", None),
-        ("a B-X\nb O\nc B-X\nd B-Y\n\n", "rare-type", None),
         ("a B-X\nb O\nc B-X\n" + "x" * 50 + " O\n\n", "overlong-line", 4),
     ],
 )
@@ -50,6 +51,25 @@ def test_validate_finds(write, text, kind, line):
     found = [p for p in result.problems if p.kind == kind]
     assert found and found[0].line == line
     assert not result.clean
+
+
+def test_validate_a_type_seen_once_is_a_hint_exit_0_unless_strict(cli, write):
+    path = write("f.conll", "a B-X\nb O\nc B-X\nd B-Y\n\n")
+    result = validate_file(path)
+    assert result.clean and result.problems == []
+    assert [(h.kind, h.message) for h in result.hints] == [("rare-type", "type 'Y' occurs once: a typo?")]
+    assert not validate_file(path, strict=True).clean
+    shown = cli("validate", path)
+    assert shown.exit_code == 0
+    assert "problems:   none" in shown.stdout and "rare-type: type 'Y' occurs once" in shown.stdout
+    assert cli("validate", path, "--strict").exit_code == 1
+
+
+def test_validate_says_which_column_of_a_conll_file_it_checked(cli, write):
+    path = write("f.conll", "a B-X O\nb I-X O\n\n")
+    assert "tags:       column 2 (0-based; of 3 columns" in cli("validate", path).stdout
+    assert "tags:       column 1 (0-based; of 3 columns" in cli("validate", path, "--column", "1").stdout
+    assert validate_file(path, column=1).column == 1
 
 
 def test_validate_named_scheme_checks_against_it(write):

@@ -185,3 +185,88 @@ def test_matches_treats_an_ellipsis_line_as_any_lines_and_nothing_else():
 
 def test_the_readme_has_console_examples_to_check():
     assert len(list(console_examples())) >= 10
+
+
+def help_examples():
+    """``(command, example)`` for every example line in every command's ``--help``."""
+    from click.testing import CliRunner
+
+    from seqeval_suite.cli import main
+
+    runner = CliRunner()
+    for name in main.list_commands(None):
+        text = runner.invoke(main, [name, "--help"], terminal_width=400).output
+        examples = [line.strip() for line in text.splitlines() if line.strip().startswith("seqeval-suite ")]
+        yield name, examples
+
+
+@pytest.mark.parametrize("name, examples", list(help_examples()))
+def test_help_examples_run_from_the_repo_root(name, examples, scratch):
+    assert examples, f"`seqeval-suite {name} --help` shows no example"
+    for example in examples:
+        done = subprocess.run(["bash", "-c", example], cwd=scratch, env=_environment(),
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, f"$ {example}\n{done.stderr}"
+        assert (done.stdout + done.stderr).strip(), f"$ {example} printed nothing"
+
+
+def bash_block_commands():
+    """``seqeval-suite`` lines of the README's ``bash`` blocks (synopses with ``[...]`` aside)."""
+    text = README.read_text(encoding="utf-8")
+    for line, language, lines in fenced_blocks(text):
+        if language != "bash":
+            continue
+        for k, command in enumerate(lines):
+            command = re.sub(r"\s+#.*$", "", command).strip()
+            if command.startswith("seqeval-suite ") and "[" not in command:
+                yield pytest.param(command, id=f"README.md:{line + 1 + k}")
+
+
+@pytest.mark.parametrize("command", list(bash_block_commands()))
+def test_readme_bash_commands_run_from_the_repo_root(command, scratch):
+    done = subprocess.run(["bash", "-c", command], cwd=scratch, env=_environment(),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"$ {command}\n{done.stderr}"
+
+
+def test_readme_markdown_board_is_the_committed_demo_board():
+    text = README.read_text(encoding="utf-8")
+    boards = [lines for _line, language, lines in fenced_blocks(text) if language == "markdown"]
+    assert boards, "the README shows the demo board"
+    board = (ROOT / "leaderboard" / "demo-ner" / "leaderboard.md").read_text(encoding="utf-8")
+    assert matches(boards[0], [line.rstrip() for line in board.splitlines()])
+
+
+def update_readme() -> int:
+    """Rewrite each README console block's outputs with what its commands print now.
+
+    For a maintainer who changed an output on purpose: ``python
+    tests/test_readme_examples.py --update``, then read ``git diff README.md``.
+    Blocks whose output the README shortens with ``...`` are left for a hand edit.
+    """
+    import tempfile
+
+    lines = README.read_text(encoding="utf-8").splitlines()
+    changed = 0
+    for start, _language, block in reversed(list(fenced_blocks("\n".join(lines)))):
+        session = shell_session(block)
+        if not session or any(x.strip() == "..." for _c, out in session for x in out):
+            continue
+        with tempfile.TemporaryDirectory() as folder:
+            for name in DATA_DIRS:
+                shutil.copytree(ROOT / name, Path(folder) / name,
+                                ignore=shutil.ignore_patterns(".seqeval-suite-cache"))
+            outputs = run_session(session, Path(folder))
+        if all(matches(expected, actual) for (_c, expected), actual in zip(session, outputs)):
+            continue
+        new = []
+        for (command, _expected), actual in zip(session, outputs):
+            new += ["$ " + command.split("\n")[0], *command.split("\n")[1:], *actual]
+        lines[start:start + len(block)] = new
+        changed += 1
+    README.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return changed
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--update"]:
+    print(f"{update_readme()} block(s) rewritten; check git diff README.md")

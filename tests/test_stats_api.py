@@ -97,8 +97,8 @@ def test_metrics_match_counts_module(cells):
     counts = [Counts(*c) for c in cells]
     pooled = total(counts)
     assert stats.metric_of_totals(totals, "micro_f1") == pytest.approx(pooled.f1)
-    assert stats.metric_of_totals(totals, "micro_precision") == pytest.approx(pooled.precision)
-    assert stats.metric_of_totals(totals, "micro_recall") == pytest.approx(pooled.recall)
+    assert stats.metric_of_totals(totals, "micro_p") == pytest.approx(pooled.precision)
+    assert stats.metric_of_totals(totals, "micro_r") == pytest.approx(pooled.recall)
     present = [c.f1 for c in counts if c.tp + c.fp + c.fn]
     expected = sum(present) / len(present) if present else 0.0
     assert stats.metric_of_totals(totals, "macro_f1") == pytest.approx(expected)

@@ -62,6 +62,12 @@ def _finite(value: float) -> float:
     return value
 
 
+def _canonical_metric(name: str) -> str:
+    from ..core.options import canonical_metric
+
+    return canonical_metric(name)
+
+
 def _name(path: str) -> str:
     """Only the file name: results must not depend on where the files live (SPEC §4)."""
     import os
@@ -120,8 +126,12 @@ def render_comparison(data: dict, fmt: str) -> str:
               help="Confidence level of the intervals.")
 @click.option("--unit", type=click.Choice(["sentence", "document"]), default="sentence", show_default=True,
               help="What the bootstrap and the shuffles resample.")
-@click.option("--metric", type=click.Choice(["micro_f1", "micro_precision", "micro_recall", "macro_f1"]),
-              default="micro_f1", show_default=True)
+@click.option("--metric", type=click.Choice(["micro_f1", "micro_p", "micro_r", "macro_f1",
+                                           "micro_precision", "micro_recall"]),
+              metavar="[micro_f1|micro_p|micro_r|macro_f1]", default="micro_f1", show_default=True,
+              callback=lambda ctx, param, value: _canonical_metric(value),
+              help="The metric tested (names as in a config's scoring.primary; micro_precision and "
+                   "micro_recall are accepted too).")
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMAT_CHOICES), default="table", show_default=True)
 @click.option("--output", "-o", default=None, metavar="FILE", help="Write here (atomically) instead of stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print warnings.")
@@ -135,7 +145,7 @@ def compare(gold, pred_a, pred_b, mode, scheme, suffix, types, delimiter, commen
     \b
     Examples:
       seqeval-suite compare corpora/compare/gold.conll corpora/compare/sys_a.conll corpora/compare/sys_b.conll
-      seqeval-suite compare gold.conll a.conll b.conll --test bootstrap -f json
+      seqeval-suite compare corpora/compare/gold.conll corpora/compare/sys_a.conll corpora/compare/sys_b.conll --test bootstrap -f json
     """
     check_paths([gold, pred_a, pred_b], output)
     data, warnings = compare_files(

@@ -45,6 +45,7 @@ def _opts(delimiter, comments, encoding, labels, alignment) -> dict:
 @click.argument("source", type=str)
 @click.argument("target", type=str)
 @click.option("--to-scheme", default="IOB2", show_default=True, type=click.Choice(SCHEME_CHOICES, case_sensitive=False),
+              metavar="[" + "|".join(SCHEME_CHOICES) + "]",
               help="Scheme of the output tags.")
 @click.option("--to-format", type=click.Choice(["conll", "jsonl", "spacy"]), default=None,
               help="Output format (default: from TARGET's extension; conll otherwise).")
@@ -61,8 +62,8 @@ def convert(source, target, to_scheme, to_format, from_scheme, format_in, column
 
     \b
     Examples:
-      seqeval-suite convert train.conll train.bilou.conll --to-scheme BILOU
-      seqeval-suite convert annotations.jsonl train.spacy --alignment expand
+      seqeval-suite convert corpora/formats/news.conll news.bilou.conll --to-scheme BILOU
+      seqeval-suite convert corpora/formats/reviewer.jsonl reviewer.spacy --alignment expand
     """
     from ..convert import convert_file
 
@@ -95,13 +96,16 @@ def _n(count: int, noun: str) -> str:
 @reader_options
 @click.option("--max-line-length", type=click.IntRange(0), default=1000, show_default=True,
               help="Report lines longer than this (0: never).")
+@click.option("--strict", is_flag=True,
+              help="Hints (a type that occurs once) count as problems: exit 1 on them too.")
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--output", "-o", default=None, metavar="FILE", help="Write here (atomically) instead of stdout.")
 def validate(file, scheme, format_in, column, delimiter, comments, encoding, labels, alignment, suffix,
-             max_line_length, fmt, output):
+             max_line_length, strict, fmt, output):
     """Lint an annotation FILE: scheme, counts, ill-formed transitions, suspicious types.
 
-    Exit code 1 when any problem is found, 0 when the file is clean.
+    Exit code 1 when a problem is found, 0 when the file is clean. A type that
+    occurs once is a hint, not a problem (exit 0), unless --strict.
 
     \b
     Example:
@@ -111,7 +115,7 @@ def validate(file, scheme, format_in, column, delimiter, comments, encoding, lab
 
     result = validate_file(
         file, format=format_in, column=column, scheme=scheme, suffix=suffix, max_line_length=max_line_length,
-        **_opts(delimiter, comments, encoding, labels, alignment),
+        strict=strict, **_opts(delimiter, comments, encoding, labels, alignment),
     )
     emit(render_validation(result, fmt), output)
     if not result.clean:

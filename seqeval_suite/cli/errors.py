@@ -34,7 +34,7 @@ def errors(gold, pred, mode, scheme, suffix, types, delimiter, comments, encodin
     \b
     Examples:
       seqeval-suite errors corpora/demo/news.test.conll corpora/demo/preds/crf.news.seed1.conll
-      seqeval-suite errors gold.conll pred.conll --train train.conll -f json
+      seqeval-suite errors corpora/demo/news.test.conll corpora/demo/preds/crf.news.seed1.conll --train corpora/demo/web.test.conll -f json
     """
     from ..analysis import analyze, render
     from .evaluate import _unescape

@@ -106,7 +106,7 @@ def render(results_file, output_dir, formats, quiet):
 
     \b
     Example:
-      seqeval-suite render leaderboard/demo-ner/results.json -o /tmp/boards
+      seqeval-suite render leaderboard/demo-ner/results.json -o rebuilt-boards
     """
     from ..render.leaderboard import load_results
 

@@ -71,3 +71,19 @@ def _match_setting(value, mode: str) -> str:
         raise UsageError(f"--match {match} needs entity spans, which conlleval mode does not keep",
                          hint="use --mode lenient (or strict) with --match")
     return match
+
+
+#: The metrics that statistics resample, named as configs, boards and ``compare`` name them.
+METRICS = ("micro_f1", "micro_p", "micro_r", "macro_f1")
+#: Long spellings accepted everywhere a metric is named; they mean the short names.
+METRIC_ALIASES = {"micro_precision": "micro_p", "micro_recall": "micro_r",
+                  "macro_precision": "macro_p", "macro_recall": "macro_r"}
+
+
+def canonical_metric(name: str) -> str:
+    """The short name of a metric (``micro_precision`` -> ``micro_p``); others unchanged.
+
+    >>> canonical_metric("micro_recall"), canonical_metric("micro_f1")
+    ('micro_r', 'micro_f1')
+    """
+    return METRIC_ALIASES.get(name, name)

@@ -64,9 +64,9 @@ def _summary(report, digits: int) -> list[str]:
     return [
         f"chance-corrected agreement on {'full tags' if report.kappa_on == 'tags' else 'entity types'} (token level)",
         f"Fleiss' kappa: {_stat(fleiss, digits)} over {report.fleiss_sentences} sentences "
-        f"({fleiss.items} tokens) labelled by all {m} annotators",
+        f"({fleiss.items} tokens) labelled by {'both' if m == 2 else f'all {m}'} annotators",
         f"Krippendorff's alpha (nominal): {_stat(alpha, digits)} over {alpha.items} tokens "
-        "labelled by two or more annotators",
+        f"labelled by {'both' if m == 2 else 'two or more'} annotators",
     ]
 
 

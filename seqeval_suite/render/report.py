@@ -13,6 +13,10 @@ _MATCH_HEADER = ["type", "precision", "recall", "f1", "cor", "inc", "par", "mis"
 _MATCH_COUNTS = _MATCH_HEADER[4:]
 
 
+#: How the table footer names ``Report.ill_formed_kind`` (the JSON keeps the key).
+_ILL_FORMED_WORDS = {"transitions": "ill-formed transitions", "dropped_runs": "ill-formed runs dropped"}
+
+
 def _header(report: Report, percent: bool = False) -> list[str]:
     """Column names; with ``percent``, the ratio columns say they are percentages."""
     header = _HEADER if report.partial is None else _MATCH_HEADER
@@ -71,7 +75,8 @@ def render_table(report: Report, digits: int = 4) -> str:
     lines.insert(1, rule)
     ill = ""
     if report.ill_formed.get("gold") is not None:
-        ill = f"  ill-formed {report.ill_formed_kind}: gold {report.ill_formed['gold']}, pred {report.ill_formed['pred']}"
+        what = _ILL_FORMED_WORDS.get(report.ill_formed_kind, f"ill-formed {report.ill_formed_kind}")
+        ill = f"  {what}: gold {report.ill_formed['gold']}, pred {report.ill_formed['pred']}"
     footer = (
         f"tokens {report.tokens}  sentences {report.sentences}  documents {report.documents}  "
         f"accuracy {report.accuracy:.{digits}f}\n"
