@@ -253,7 +253,8 @@ def detect_scheme(transitions: Counter) -> Detection:
 
     B/I/O data is IOB1 or IOB2; the transitions decide (I-X after O or another type
     is IOB1 evidence, B-X after O or another type is IOB2 evidence); likewise I/E/O
-    data between IOE1 and IOE2.
+    data between IOE1 and IOE2. Data with I- prefixes only is IOB1 when an I-X follows
+    an I-Y (the original CoNLL-2003 files), else ambiguous between IO and IOB1.
     """
     prefixes = {cur for (_, cur, _), n in transitions.items() if n and cur != "O"}
     if not prefixes:
@@ -272,7 +273,13 @@ def detect_scheme(transitions: Counter) -> Detection:
     if "S" in prefixes or {"B", "E"} <= prefixes:
         return Detection("IOBES", "S- or both B- and E- prefixes")
     if prefixes == {"I"}:
-        return Detection("IO", "I- prefixes only")
+        # IOB1 writes B- only between two adjacent entities of one type, so IOB1 data
+        # such as the original CoNLL-2003 files may hold no B- at all.
+        switches = count("I", "I", same=False)
+        if switches:
+            return Detection("IOB1", f"I- prefixes only, I-X right after I-Y ({switches}), as in IOB1")
+        return Detection(None, "ambiguous: IO or IOB1, I- prefixes only (IOB1 needs B- only between "
+                               "adjacent entities of one type)")
     if prefixes <= set("BI"):
         iob1 = count("O", "I") + count("BI", "I", same=False)
         iob2 = count("O", "B") + count("BI", "B", same=False)

@@ -100,7 +100,7 @@ def test_core_conlleval_unclosed_chunk_is_found_but_never_correct(cli, write):
 def test_core_conlleval_rounds_100c_over_f_23_of_160_to_14_38(cli, write):
     lines = []
     for k in range(160):
-        lines += [f"w B-X B-X" if k < 23 else "w O B-X", ""]
+        lines += ["w B-X B-X" if k < 23 else "w O B-X", ""]
     result = run(cli, write, one_file(lines))
     assert result.stdout == (
         "processed 160 tokens with 23 phrases; found: 160 phrases; correct: 23.\n"

@@ -57,3 +57,41 @@ def test_compare_and_configs_share_one_metric_vocabulary(cli, write, tmp_path, s
     config = write("c.yaml", f"scoring: {{primary: {spelling}}}\ncorpora: [{{id: c, path: g.conll}}]\n"
                              "systems: [{id: s, predictions: {c: p.conll}}]\n")
     assert load_config(config).scoring.primary == name
+
+
+def test_documents_follow_one_rule_in_every_format(write, tmp_path):
+    conll = write("g.conll", "Ann B-PER\n\nin O\n\n")
+    jsonl = write("g.jsonl", '{"tokens": ["Ann"], "tags": ["B-PER"]}\n{"tokens": ["in"], "tags": ["O"]}\n')
+    assert evaluate(conll, conll).documents == evaluate(jsonl, jsonl).documents == 1
+    marked = write("m.jsonl", "".join(
+        f'{{"tokens": ["t{k}"], "tags": ["O"], {key}}}\n' for k, key in enumerate(
+            ['"doc_id": "a"', '"doc_id": "a"', '"meta": {"document_id": 7}', '"doc_id": "a"'])))
+    # runs of one id: a, a | 7 | a  -> 3 documents
+    assert evaluate(marked, marked).documents == 3
+    docstart = write("d.conll", "-DOCSTART- O\n\nAnn B-PER\n\n-DOCSTART- O\n\nin O\n\nat O\n\n")
+    assert evaluate(docstart, docstart).documents == 2
+
+
+def test_validate_counts_documents_as_evaluate_does(write):
+    from seqeval_suite.validate import validate_file
+
+    path = write("m.jsonl", '{"tokens": ["a"], "tags": ["O"], "doc_id": 1}\n'
+                            '{"tokens": ["b"], "tags": ["O"], "doc_id": 2}\n')
+    assert validate_file(path).documents == evaluate(path, path).documents == 2
+
+
+def test_original_conll2003_iob1_without_b_is_not_reported_as_io(write):
+    from seqeval_suite.validate import validate_file
+
+    # CoNLL-2003 as first published: IOB1, so B- appears only between adjacent
+    # entities of one type; many sentences have none.
+    adjacent = write("a.conll", "EU I-ORG\nrejects O\nGerman I-MISC\ncall O\n\n"
+                                "Peter I-PER\nBlackburn I-PER\n\nIn O\nBrussels I-LOC\nJohn I-PER\n\n")
+    report = evaluate(adjacent, adjacent)
+    assert report.scheme == "IOB1" and "I-X right after I-Y (1)" in report.scheme_note
+    assert report.ill_formed == {"gold": 0, "pred": 0}
+    assert validate_file(adjacent).scheme == "IOB1"
+    lone = write("b.conll", "EU I-ORG\nrejects O\nGerman I-MISC\ncall O\n\n")
+    report = evaluate(lone, lone)
+    assert report.scheme == "ambiguous" and "IO or IOB1" in report.scheme_note
+    assert validate_file(lone).scheme == "ambiguous"

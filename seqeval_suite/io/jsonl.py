@@ -29,7 +29,7 @@ import os
 from typing import Any, Iterator, Sequence
 
 from ..errors import DataError, UsageError
-from .tagged import TaggedSentence
+from .tagged import DocumentCounter, TaggedSentence, document_id
 
 ALIGNMENTS = ("strict", "expand", "contract")
 TAG_KEYS = ("tags", "ner_tags")
@@ -235,19 +235,24 @@ class JsonlReader:
         self.path = str(path)
         self.labels = load_labels(labels)
         self.encoding = encoding
-        self.documents = 0
+        self._documents = DocumentCounter()
         self.dialects: set[str] = set()
         self.warnings: list[str] = []
         self.notes: list[str] = []
         self.skipped = 0
         self.aligner = _Aligner(self.path, alignment, report_misaligned)
 
+    @property
+    def documents(self) -> int:
+        """Documents read so far (:class:`~seqeval_suite.io.tagged.DocumentCounter`'s rule)."""
+        return self._documents.documents
+
     def __iter__(self) -> Iterator[TaggedSentence]:
         for lineno, record in _json_lines(self.path, self.encoding):
             simple = _simple_token_record(record)
             if simple is not None:  # the common case, with no per-record objects beyond the sentence
                 self.dialects.add("tokens")
-                self.documents += 1
+                self._documents.add(document_id(record))
                 if simple[0]:
                     yield TaggedSentence(simple[0], simple[1], lineno)
                 continue
@@ -262,7 +267,7 @@ class JsonlReader:
             if record.get("answer") in ("reject", "ignore"):
                 self.skipped += 1
                 continue
-            self.documents += 1
+            self._documents.add(document_id(record))
             if dialect == "tokens":
                 tokens, tags = self._token_record(record, where)
             else:
@@ -422,10 +427,15 @@ class LabelStudioReader:
                  report_misaligned: bool = False) -> None:
         self.path = str(path)
         self.encoding = encoding
-        self.documents = 0
+        self._documents = DocumentCounter()
         self.warnings: list[str] = []
         self.notes: list[str] = []
         self.aligner = _Aligner(self.path, alignment, report_misaligned)
+
+    @property
+    def documents(self) -> int:
+        """Documents read so far (:class:`~seqeval_suite.io.tagged.DocumentCounter`'s rule)."""
+        return self._documents.documents
 
     def __iter__(self) -> Iterator[TaggedSentence]:
         try:
@@ -448,7 +458,7 @@ class LabelStudioReader:
             if annotation is None:
                 cancelled += 1
                 continue
-            self.documents += 1
+            self._documents.add(document_id(task))
             spans = []
             for item in annotation.get("result") or []:
                 value = item.get("value") or {}
