@@ -16,6 +16,23 @@ class TaggedSentence(NamedTuple):
     line: int
 
 
+class SpanSentence(NamedTuple):
+    """One sentence with entities that may nest or overlap (issue 17's span inputs).
+
+    ``entities`` are ``(start, end, type)`` token offsets within the sentence, end
+    exclusive, in any order, duplicates allowed; ``line`` is the 1-based line (JSON
+    Lines record, BRAT ``.txt`` line, Label Studio task index, DocBin doc index) where
+    the sentence starts; ``document`` numbers the sentence's document (0-based) and
+    ``source`` names the file messages should cite.
+    """
+
+    tokens: list[str]
+    entities: list[tuple[int, int, str]]
+    line: int
+    document: int = 0
+    source: str = ""
+
+
 #: Keys naming a record's document, looked for at the top level, then under ``meta``
 #: (Prodigy, Label Studio) and ``data`` (Label Studio).
 DOCUMENT_KEYS = ("document_id", "doc_id")
