@@ -122,6 +122,12 @@ class Report:
     sentence_documents: Any = field(default=None, repr=False)
     #: Entity types that occur in any tag of either side (``--types`` is checked against them).
     types_present: list[str] = field(default_factory=list, repr=False)
+    #: Nested-entity figures (:mod:`seqeval_suite.nested`): layers, combined, buckets.
+    nested: dict | None = field(default=None, repr=False)
+    #: Tag cells accuracy is computed over when not one a token (layered CoNLL: token x layer).
+    tag_cells: int | None = field(default=None, repr=False)
+    #: Settings beyond the flat ones that change a number (nested input: layers, type map).
+    signature_extra: dict | None = field(default=None, repr=False)
 
     def __setattr__(self, name: str, value) -> None:
         # per_type is listed by type name however a scorer fills it, so iterating a
@@ -149,16 +155,19 @@ class Report:
         return weighted(self.per_type)
 
     @property
-    def accuracy(self) -> float:
-        """Token-level tag accuracy."""
-        return self.correct_tags / self.tokens if self.tokens else 0.0
+    def accuracy(self) -> float | None:
+        """Token-level tag accuracy (None for span inputs, which have no tags)."""
+        if self.correct_tags is None:
+            return None
+        cells = self.tag_cells if self.tag_cells is not None else self.tokens
+        return self.correct_tags / cells if cells else 0.0
 
     @property
     def signature(self) -> str:
         """The reproducibility string of the settings behind these numbers."""
         return signature(
             mode=self.mode, scheme=self.scheme_setting, suffix=self.suffix,
-            types=self.types, match=self.match,
+            types=self.types, match=self.match, extra=self.signature_extra,
         )
 
     def sorted_types(self) -> list[str]:
@@ -196,6 +205,8 @@ class Report:
             "zero_division": 0.0,
             "warnings": list(self.warnings),
         }
+        if self.nested is not None:
+            out["nested"] = self.nested
         if self.partial is not None:
             exact = self.exact_per_type or {}
             out["exact_match"] = {"micro": total(exact.values()).scores(),

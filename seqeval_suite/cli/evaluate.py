@@ -51,16 +51,32 @@ def _unescape(value: str | None) -> str | None:
               default="strict", show_default=True,
               help="strict: exact span and type; exact: span only; partial: overlapping spans earn half; "
                    "type: overlap with the right type (SemEval-2013 schemas, as nervaluate).")
-@click.option("--format-in", "format_in", type=click.Choice(["conll", "jsonl", "labelstudio", "spacy"]),
+@click.option("--format-in", "format_in", type=click.Choice(["conll", "jsonl", "labelstudio", "spacy", "brat"]),
               default=None, help="Input format of both files (default: by extension: .jsonl, .json = Label "
                                  "Studio, .spacy, anything else CoNLL).")
 @click.option("--labels", default=None, metavar="L1,L2|FILE",
               help="JSONL: label names for integer ner_tags, in id order (or a file, one a line).")
 @click.option("--alignment", type=click.Choice(["strict", "expand", "contract"]), default="strict",
               show_default=True, help="Character spans not on token boundaries: refuse them, or snap them to tokens.")
+@click.option("--layers", default=None, metavar="COLS[:COLS]",
+              help="Nested entities in layered CoNLL: the tag columns of each layer, 0-based; '2,3' for "
+                   "two files, '2,3:4,5' (gold:pred) for one.")
+@click.option("--layer-names", default=None, metavar="N1,N2", help="Names of the layers in the report.")
+@click.option("--nested", is_flag=True,
+              help="Span inputs (.jsonl, .json, .spacy): keep nested and overlapping entities instead of "
+                   "cutting to the longest. Implied by --layers, --span-key and BRAT input.")
+@click.option("--span-key", default=None, metavar="KEY", help="spaCy input: read doc.spans[KEY] instead of doc.ents.")
+@click.option("--type-map", default=None, metavar="A=B,..|FILE",
+              help="Rename entity types before matching (A= drops A); e.g. GermEval's loose metric.")
+@click.option("--tokenizer", type=click.Choice(["whitespace", "spacy"]), default="whitespace", show_default=True,
+              help="BRAT input: how the .txt is split into tokens.")
+@click.option("--discontinuous", type=click.Choice(["span", "split", "skip"]), default="span", show_default=True,
+              help="BRAT input: a discontinuous entity becomes its covering span, one entity per "
+                   "fragment, or is skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print warnings.")
 def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encoding,
-             gold_column, pred_column, fmt, digits, output, match, format_in, labels, alignment, quiet):
+             gold_column, pred_column, fmt, digits, output, match, format_in, labels, alignment,
+             layers, layer_names, nested, span_key, type_map, tokenizer, discontinuous, quiet):
     """Score predicted entities in PRED against GOLD.
 
     With one file, its last two columns are the gold and predicted tags
@@ -75,9 +91,23 @@ def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encod
       seqeval-suite evaluate corpora/formats/hf_names.jsonl corpora/formats/prodigy.jsonl
     """
     from ..evaluate import evaluate as run_evaluate, missing_types_error
-    from ..render import render_report
 
     check_paths([gold, pred], output)
+    if layers or nested or span_key or _is_brat(gold, format_in):
+        from ..nested import evaluate_nested
+
+        report = evaluate_nested(
+            gold, pred, layers=layers, layer_names=layer_names, type_map=type_map, format_in=format_in,
+            span_key=span_key, tokenizer=tokenizer, discontinuous=discontinuous, mode=mode.lower(),
+            scheme=scheme, suffix=suffix, types=types, match=match.lower(), delimiter=_unescape(delimiter),
+            comments=comments, encoding=encoding, labels=labels, alignment=alignment,
+        )
+        if fmt == "conlleval":
+            raise click.UsageError("-f conlleval has no layers; use table, json, csv, markdown or latex")
+        _emit_report(report, fmt, digits, output, quiet)
+        return
+    if type_map:
+        raise click.UsageError("--type-map needs nested input (--layers, --nested, --span-key or BRAT)")
     report = run_evaluate(
         gold, pred, mode=mode.lower(), scheme=scheme, suffix=suffix, types=types,
         delimiter=_unescape(delimiter), gold_column=gold_column, pred_column=pred_column,
@@ -87,8 +117,22 @@ def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encod
     error = missing_types_error(report, report.types)
     if error is not None:
         raise error
+    _emit_report(report, fmt, digits, output, quiet)
+
+
+def _emit_report(report, fmt: str, digits, output, quiet: bool) -> None:
+    from ..render import render_report
+
     text = render_report(report, fmt, digits=digits)
     if not quiet:
         for message in report.warnings:
             warn(message)
     emit(text, output)
+
+
+def _is_brat(path: str, format_in: str | None) -> bool:
+    import os
+
+    if format_in is not None:
+        return format_in == "brat"
+    return path.endswith(".ann") or (os.path.isdir(path) and any(n.endswith(".ann") for n in os.listdir(path)))

@@ -77,14 +77,46 @@ def render_table(report: Report, digits: int = 4) -> str:
     if report.ill_formed.get("gold") is not None:
         what = _ILL_FORMED_WORDS.get(report.ill_formed_kind, f"ill-formed {report.ill_formed_kind}")
         ill = f"  {what}: gold {report.ill_formed['gold']}, pred {report.ill_formed['pred']}"
+    accuracy = "n/a" if report.accuracy is None else f"{report.accuracy:.{digits}f}"
     footer = (
         f"tokens {report.tokens}  sentences {report.sentences}  documents {report.documents}  "
-        f"accuracy {report.accuracy:.{digits}f}\n"
+        f"accuracy {accuracy}\n"
         f"mode {report.mode}  match {report.match}  scheme {report.scheme}  invalid tags: gold {report.invalid_tags['gold']}, "
         f"pred {report.invalid_tags['pred']}{ill}\n"
         f"signature {report.signature}\n"
     )
-    return "\n".join(lines) + "\n\n" + footer
+    nested = "".join(f"{title}\n{text.aligned(header, rows)}\n" for title, header, rows in
+                     _nested_tables(report, digits))
+    return "\n".join(lines) + "\n\n" + nested + footer
+
+
+def _nested_tables(report: Report, digits: int, percent: bool = False) -> list[tuple[str, list, list]]:
+    """The per-layer and bucket tables of a nested report (none for flat reports)."""
+    if report.nested is None:
+        return []
+    scale = 100.0 if percent else 1.0
+    unit = " (%)" if percent else ""
+
+    def num(x: float) -> str:
+        return f"{x * scale:.{digits}f}"
+
+    data = report.nested
+    layer_rows = [[name, num(m["precision"]), num(m["recall"]), num(m["f1"]), str(m["tp"]), str(m["fp"]),
+                   str(m["fn"])] for name, m in ((n, v["micro"]) for n, v in data["layers"].items())]
+    c = data["combined"]["micro"]
+    layer_rows.append(["combined", num(c["precision"]), num(c["recall"]), num(c["f1"]), str(c["tp"]),
+                       str(c["fp"]), str(c["fn"])])
+    prf = [f"precision{unit}", f"recall{unit}", f"f1{unit}"]
+    bucket_rows = [[name, str(b["gold"]), str(b["pred"]), num(b["precision"]), num(b["recall"]), num(b["f1"])]
+                   for name, b in data["buckets"].items()]
+    by = "tag column" if data["layer_source"] == "columns" else "nesting depth"
+    depth = data["max_depth"]
+    return [
+        (f"layers (by {by}; each matched against the same layer; combined = their sum)",
+         ["layer", *prf, "tp", "fp", "fn"], layer_rows),
+        (f"nested entities (each in its own side's bucket; max depth: gold {depth['gold']}, pred {depth['pred']})",
+         ["bucket", "gold", "pred", *prf], bucket_rows),
+    ]
 
 
 def render_json(report: Report) -> str:
@@ -110,6 +142,8 @@ def render_csv(report: Report, digits: int = 4) -> str:
 def render_markdown(report: Report, digits: int = 2) -> str:
     """A Markdown table with percentages (the headers say ``(%)``), and the signature below it."""
     body = text.markdown(_header(report, percent=True), _rows(report, digits, percent=True))
+    for title, header, rows in _nested_tables(report, digits, percent=True):
+        body += f"\n**{title}**\n\n" + text.markdown(header, rows)
     return body + f"\nSignature: `{report.signature}`\n"
 
 
