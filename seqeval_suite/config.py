@@ -44,7 +44,8 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 TOP_KEYS = ("name", "title", "description", "scoring", "corpora", "systems", "outputs", "analysis")
 SCORING_KEYS = ("mode", "scheme", "suffix", "types", "match", "primary", "seed", "resamples", "level",
                 "alpha", "correction")
-CORPUS_KEYS = ("id", "name", "path", "scheme", "types", "label_map", "delimiter", "encoding", "comments")
+CORPUS_KEYS = ("id", "name", "path", "scheme", "types", "label_map", "delimiter", "encoding", "comments",
+               "layers", "layer_names", "nested", "span_key", "type_map")
 SYSTEM_KEYS = ("id", "name", "url", "description", "predictions", "spacy", "label_map", "types")
 
 
@@ -79,6 +80,18 @@ class Corpus:
     delimiter: str | None = None
     encoding: str = "utf-8"
     comments: bool = False
+    #: Nested entities (issue 17): layered CoNLL columns (``"2,3"``), their names, span
+    #: inputs read with overlaps kept, a spaCy span key, a type map applied to both sides.
+    layers: str | None = None
+    layer_names: tuple[str, ...] | None = None
+    nested: bool = False
+    span_key: str | None = None
+    type_map: dict | None = None
+
+    @property
+    def is_nested(self) -> bool:
+        """Whether units on this corpus go through :mod:`seqeval_suite.nested`."""
+        return bool(self.layers or self.nested or self.span_key or self.type_map)
 
 
 @dataclass(frozen=True)
@@ -410,9 +423,50 @@ def _corpora(data: Any, base: Path, scoring: Scoring, problems: _Problems) -> li
             scheme=scheme, types=_types(entry.get("types"), f"{where}.types", problems),
             label_map=_label_map(entry.get("label_map"), f"{where}.label_map", problems),
             delimiter=_string(entry, "delimiter", where, problems), encoding=encoding or "utf-8",
-            comments=bool(comments),
+            comments=bool(comments), **_nested_keys(entry, where, scoring, problems),
         )
         out.append(corpus)
+    return out
+
+
+def _nested_keys(entry: dict, where: str, scoring: Scoring, problems: _Problems) -> dict:
+    """The nested-entity keys of a corpus entry, checked (see :mod:`seqeval_suite.nested`)."""
+    from .errors import UsageError
+    from .nested import parse_layers, parse_type_map
+
+    out: dict = {}
+    if entry.get("layers") is not None:
+        layers = entry["layers"]
+        if isinstance(layers, list):
+            layers = ",".join(str(c) for c in layers)
+        try:
+            parse_layers(str(layers), one_file=False)
+            out["layers"] = str(layers)
+        except UsageError as exc:
+            problems.add(f"{where}.layers", f"{exc.message}: give the tag columns of gold and predictions, "
+                                            "e.g. [2, 3]")
+    names = entry.get("layer_names")
+    if names is not None:
+        if isinstance(names, list) and all(isinstance(n, str) and n for n in names):
+            out["layer_names"] = tuple(names)
+        else:
+            problems.add(f"{where}.layer_names", "expected a list of names")
+    for key in ("nested",):
+        if key in entry:
+            if _expect(entry[key], (bool,), "true or false", f"{where}.{key}", problems):
+                out[key] = entry[key]
+    if entry.get("span_key") is not None:
+        out["span_key"] = _string(entry, "span_key", where, problems)
+    if entry.get("type_map") is not None:
+        mapping = entry["type_map"]
+        if isinstance(mapping, dict) and all(isinstance(k, str) and (v is None or isinstance(v, str))
+                                             for k, v in mapping.items()):
+            out["type_map"] = parse_type_map(dict(mapping))
+        else:
+            problems.add(f"{where}.type_map", "expected a mapping of type names to type names (null drops a type)")
+    if (out.get("layers") or out.get("nested") or out.get("span_key") or out.get("type_map")) \
+            and scoring.mode == "conlleval":
+        problems.add(f"{where}.layers", "nested entities cannot be scored in conlleval mode: use lenient or strict")
     return out
 
 

@@ -71,6 +71,8 @@ def unit_options(config: Config, corpus: Corpus, system: System) -> dict:
         "mode": s.mode, "scheme": corpus.scheme or s.scheme, "suffix": s.suffix,
         "types": list(types) if types is not None else None, "delimiter": corpus.delimiter,
         "comments": corpus.comments, "encoding": corpus.encoding, "match": s.match,
+        **({"nested": {"layers": corpus.layers, "layer_names": list(corpus.layer_names or []) or None,
+                       "span_key": corpus.span_key, "type_map": corpus.type_map}} if corpus.is_nested else {}),
     }
 
 
@@ -194,7 +196,11 @@ def score_unit(unit: Unit) -> dict:
     from .core.source import PairBlockSource
     from .evaluate import Options, open_pairs, open_source
 
-    options = Options.build(**unit.options)
+    settings = dict(unit.options)
+    nested = settings.pop("nested", None)
+    if nested is not None:
+        return _score_nested_unit(unit, settings, nested)
+    options = Options.build(**settings)
     if unit.kind == "spacy" or unit.gold_map or unit.pred_map:
         pairs = _spacy_source(unit, options) if unit.kind == "spacy" else open_pairs(unit.gold, unit.pred, options)
         if unit.gold_map or unit.pred_map:
@@ -212,6 +218,18 @@ def score_unit(unit: Unit) -> dict:
     if errors is not None:
         result["analysis"] = _analysis_block(errors)
     return result
+
+
+def _score_nested_unit(unit: Unit, settings: dict, nested: dict) -> dict:
+    """A unit on a nested corpus (layered CoNLL or span files): prediction files only."""
+    from .errors import DataError
+    from .nested import evaluate_nested
+
+    if unit.kind == "spacy" or unit.gold_map or unit.pred_map:
+        raise DataError(f"{unit.label()}: nested corpora take prediction files, without label_map",
+                        hint="use the corpus's type_map to rename types")
+    report = evaluate_nested(unit.gold, unit.pred, **nested, **settings)
+    return _unit_result(report, unit)
 
 
 def _unit_result(report, unit: Unit) -> dict:

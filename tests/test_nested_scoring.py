@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from seqeval_suite import evaluate
 from seqeval_suite.nested import depths, evaluate_nested, multiset_hits, parse_layers, parse_type_map
-from seqeval_suite.errors import DataError, UsageError
+from seqeval_suite.errors import ConfigError, DataError, UsageError
 
 seqeval_entities = pytest.importorskip("seqeval.metrics.sequence_labeling").get_entities
 nervaluate = pytest.importorskip("nervaluate")
@@ -210,3 +210,26 @@ def test_nested_misaligned_files_name_the_sentence(write):
     p = write("p.tsv", "a\tB-X\tO\n\n")
     with pytest.raises(DataError, match="sentence 1"):
         evaluate_nested(g, p, layers="1,2")
+
+
+def test_runner_scores_a_layered_corpus_as_evaluate_does(tmp_path):
+    from pathlib import Path
+
+    from seqeval_suite.config import load_config
+    from seqeval_suite.runner import plan, score_unit
+
+    root = Path(__file__).resolve().parents[1] / "corpora" / "germeval"
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        "scoring: {resamples: 0}\n"
+        f"corpora: [{{id: ge, path: {root / 'sample.gold.tsv'}, comments: true, layers: [2, 3]}}]\n"
+        f"systems: [{{id: s, predictions: {{ge: {root / 'sample.pred.tsv'}}}}}]\n", encoding="utf-8")
+    unit = plan(load_config(str(config)))[0]
+    result = score_unit(unit)
+    report = evaluate_nested(str(root / "sample.gold.tsv"), str(root / "sample.pred.tsv"), layers="2,3",
+                             comments=True)
+    assert result["per_type"] == {t: [c.tp, c.fp, c.fn] for t, c in sorted(report.per_type.items())}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(config.read_text(encoding="utf-8").replace("layers: [2, 3]", "layers: x"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"corpora\[0\]\.layers"):
+        load_config(str(bad))
