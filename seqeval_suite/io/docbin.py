@@ -4,13 +4,27 @@ Gold entities come from ``doc.ents`` and become IOB2 tags. A Doc with sentence
 boundaries gives one sentence per ``doc.sents``; otherwise the whole Doc is one
 sentence. Whitespace tokens (spaCy keeps runs of spaces as tokens) are dropped, since
 column formats cannot hold them. spaCy is imported only when a DocBin is used.
+
+:func:`read_docbin_spans` reads the same sentences with entities that may nest or
+overlap (issue 17): from ``doc.ents`` or from a span group, ``doc.spans[key]``.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+from functools import partial
 from typing import Iterable, Iterator, Sequence
 
 from ..errors import DataError
-from .tagged import TaggedSentence
+from .jsonl import Entity, SpanReader, blank_warning, without_space_tokens
+from .tagged import SpanSentence, TaggedSentence
+
+
+def sentence_bounds(doc) -> list[tuple[int, int]]:
+    """``(start, end)`` token offsets of a Doc's sentences: ``doc.sents`` when sentence
+    boundaries are set, else the whole Doc (``doc.sents`` would raise)."""
+    if doc.has_annotation("SENT_START"):
+        return [(s.start, s.end) for s in doc.sents]
+    return [(0, len(doc))]
 
 
 def doc_sentences(doc) -> list[tuple[list[str], list[str]]]:
@@ -20,12 +34,8 @@ def doc_sentences(doc) -> list[tuple[list[str], list[str]]]:
         tags[ent.start] = f"B-{ent.label_}"
         for i in range(ent.start + 1, ent.end):
             tags[i] = f"I-{ent.label_}"
-    if doc.has_annotation("SENT_START"):
-        bounds = [(s.start, s.end) for s in doc.sents]
-    else:
-        bounds = [(0, len(doc))]
     out = []
-    for start, end in bounds:
+    for start, end in sentence_bounds(doc):
         keep = [i for i in range(start, end) if not doc[i].text.isspace()]
         if keep:
             out.append(([doc[i].text for i in keep], [tags[i] for i in keep]))
@@ -41,20 +51,134 @@ class DocBinReader:
         self.warnings: list[str] = []
 
     def __iter__(self) -> Iterator[TaggedSentence]:
-        from spacy.tokens import DocBin
-        from spacy.vocab import Vocab
-
-        try:
-            docbin = DocBin().from_disk(self.path)
-        except FileNotFoundError:
-            raise DataError(f"{self.path}: no such file") from None
-        except Exception as exc:  # spaCy raises ValueError/KeyError/msgpack errors on junk
-            raise DataError(f"{self.path}: not a spaCy DocBin ({type(exc).__name__})",
-                            hint="create it with spacy.tokens.DocBin(...).to_disk(path)") from None
-        for index, doc in enumerate(docbin.get_docs(Vocab()), 1):
+        for index, doc in enumerate(_docs(self.path), 1):
             self.documents += 1
             for tokens, tags in doc_sentences(doc):
                 yield TaggedSentence(tokens, tags, index)
+
+
+def _docs(path: str) -> Iterator:
+    """The Docs of a ``.spacy`` file: ``DocBin().from_disk(path).get_docs(Vocab())``.
+
+    Raises:
+        DataError: no such file, or not a DocBin.
+    """
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    try:
+        docbin = DocBin().from_disk(path)
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except Exception as exc:  # spaCy raises ValueError/KeyError/msgpack errors on junk
+        raise DataError(f"{path}: not a spaCy DocBin ({type(exc).__name__})",
+                        hint="create it with spacy.tokens.DocBin(...).to_disk(path)") from None
+    return docbin.get_docs(Vocab())
+
+
+def read_docbin_spans(path, span_key: str | None = None) -> SpanReader:
+    """Read a ``.spacy`` DocBin as sentences whose entities may nest or overlap (issue 17).
+
+    Entities come from ``doc.ents`` (``span_key=None``) or from the span group
+    ``doc.spans[span_key]``, which may nest, overlap and repeat. Sentences are those
+    of :func:`doc_sentences` (``doc.sents`` when set, else the whole Doc; whitespace
+    tokens dropped, and a span covering only whitespace left out with a warning).
+    One Doc is one document.
+
+    Args:
+        path: the ``.spacy`` file.
+        span_key: the span group to read, or None for ``doc.ents``.
+
+    Returns:
+        A :class:`~seqeval_suite.io.jsonl.SpanReader` of ``SpanSentence``: ``line`` is
+        the Doc's 1-based index, ``document`` its 0-based one. A Doc without the span
+        group has no entities; ``notes`` counts such Docs.
+
+    Raises:
+        DataError: while iterating: no such file, not a DocBin; a ``span_key`` no Doc
+            has (the message lists the keys present); a span that crosses a sentence
+            boundary or is empty (naming the file, the Doc and the span's text).
+
+    >>> import pathlib, tempfile
+    >>> from spacy.tokens import Doc, DocBin, Span
+    >>> from spacy.vocab import Vocab
+    >>> doc = Doc(Vocab(), words=["Bank", "of", "China"])
+    >>> doc.spans["sc"] = [Span(doc, 0, 3, "ORG"), Span(doc, 2, 3, "LOC")]
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "n.spacy"
+    >>> DocBin(docs=[doc]).to_disk(p)
+    >>> [s.entities for s in read_docbin_spans(p, "sc")]
+    [[(0, 3, 'ORG'), (2, 3, 'LOC')]]
+    """
+    return SpanReader(str(path), partial(_docbin_spans, span_key=span_key))
+
+
+def _docbin_spans(reader: SpanReader, *, span_key: str | None) -> Iterator[SpanSentence]:
+    """The sentences of :func:`read_docbin_spans`, Doc by Doc."""
+    docs: Iterable = _docs(reader.path)
+    if span_key is not None:
+        docs = list(docs)  # the key is checked in every Doc before any sentence is given
+        _check_span_key(docs, span_key, reader.path)
+    lacking = 0
+    blank: list[str] = []
+    for index, doc in enumerate(docs, 1):
+        reader.documents = index
+        if span_key is None:
+            spans = doc.ents
+        elif span_key in doc.spans:
+            spans = doc.spans[span_key]
+        else:
+            lacking += 1
+            spans = ()
+        where = f"{reader.path}: doc {index}"
+        for tokens, entities in _span_sentences(doc, spans, where, blank):
+            yield SpanSentence(tokens, entities, index, index - 1, reader.path)
+    if lacking:
+        reader.notes.append(f"{reader.path}: {lacking} doc(s) without span group {span_key!r} read as "
+                            "having no entities")
+    if blank:
+        reader.warnings.append(blank_warning(reader.path, blank))
+
+
+def _check_span_key(docs: Sequence, span_key: str, path: str) -> None:
+    """Refuse a span key that no Doc has (a misspelt key would read as no entities).
+
+    Raises:
+        DataError: listing the span keys the Docs have.
+    """
+    if not docs or any(span_key in doc.spans for doc in docs):
+        return
+    present = sorted({key for doc in docs for key in doc.spans})
+    raise DataError(f"{path}: no doc has a span group {span_key!r} (span keys present: "
+                    f"{', '.join(map(repr, present)) if present else 'none'})",
+                    hint="pass one of the keys present, or no span key to read doc.ents")
+
+
+def _span_sentences(doc, spans, where: str, blank: list[str]) -> Iterator[tuple[list[str], list[Entity]]]:
+    """``(tokens, entities)`` per sentence of ``doc`` (:func:`sentence_bounds`), the
+    ``spans`` placed in their sentence; spans covering only whitespace are appended to
+    ``blank`` as examples.
+
+    Raises:
+        DataError: a span that is empty or crosses a sentence boundary, naming ``where``.
+    """
+    bounds = sentence_bounds(doc)
+    starts = [start for start, _ in bounds]
+    placed: list[list[Entity]] = [[] for _ in bounds]
+    for span in spans:
+        if span.start >= span.end:
+            raise DataError(f"{where}: empty span at token {span.start} ({span.label_})")
+        k = bisect_right(starts, span.start) - 1
+        start, end = bounds[k]
+        if span.end > end:
+            raise DataError(f"{where}: span {span.text!r} ({span.label_}, tokens {span.start}-{span.end}) "
+                            "crosses a sentence boundary",
+                            hint="an entity must lie within one sentence of doc.sents")
+        placed[k].append((span.start - start, span.end - start, span.label_))
+    for (start, end), entities in zip(bounds, placed):
+        tokens, kept, lost = without_space_tokens([doc[i].text for i in range(start, end)], entities)
+        blank.extend(f"{where}: {doc[start + s:start + e].text!r} {label}" for s, e, label in lost)
+        if tokens:
+            yield tokens, kept
 
 
 def write_docbin(path: str, sentences: Iterable[tuple[Sequence[str], Sequence[tuple[int, int, str]]]]) -> int:

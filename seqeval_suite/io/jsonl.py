@@ -18,7 +18,13 @@ tokenizer (no model download) and spans aligned with ``Doc.char_span``:
 error gives the count and examples), ``expand`` and ``contract`` widen or narrow it
 (and a warning gives the count and examples); ``report_misaligned=True`` turns the
 strict refusal into a warning and leaves such spans out (``validate`` uses it). Overlapping spans cannot be tagged:
-the longest is kept and the others reported. Only this module and
+the longest is kept and the others reported.
+
+Nested and overlapping entities (issue 17) are read by :func:`read_jsonl_spans` and
+:func:`read_labelstudio_spans` instead, as :class:`~seqeval_suite.io.tagged.SpanSentence`
+with token-offset entities: the same dialects and alignment, every span kept, plus two
+token-record forms for nested data, ``tokens`` + ``entities`` (token offsets) and
+``tokens`` + ``layers`` (one tag list per nesting layer). Only this module and
 :mod:`seqeval_suite.io.docbin` import spaCy, and only when a text must be tokenized.
 """
 from __future__ import annotations
@@ -26,14 +32,23 @@ from __future__ import annotations
 import io
 import json
 import os
-from typing import Any, Iterator, Sequence
+from collections import Counter
+from functools import partial
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ..errors import DataError, UsageError
-from .tagged import DocumentCounter, TaggedSentence, document_id
+from .tagged import DocumentCounter, SpanSentence, TaggedSentence, document_id
 
 ALIGNMENTS = ("strict", "expand", "contract")
 TAG_KEYS = ("tags", "ner_tags")
 MAX_EXAMPLES = 3
+
+#: A token entity: ``(start, end, type)``, end exclusive.
+Entity = tuple[int, int, str]
+
+#: Token records whose tags are decoded in one call of the scoring core's decoder:
+#: a call per record costs about eight times its share of a batch.
+DECODE_BATCH = 1024
 
 
 def load_labels(labels: Sequence[str] | str | None) -> list[str] | None:
@@ -107,6 +122,7 @@ class _Aligner:
         self.misaligned: list[str] = []
         self.dropped: list[str] = []
         self.overlaps: list[str] = []
+        self.blank: list[str] = []
         self._nlp = None
 
     @property
@@ -129,10 +145,10 @@ class _Aligner:
                 return doc
         return self.nlp.make_doc(text)
 
-    def tags(self, doc, spans: list[tuple[int, int, str]], where: str) -> tuple[list[str], list[str]]:
-        """IOB2 tags of ``doc`` for character ``spans``; whitespace tokens are dropped."""
-        from spacy.util import filter_spans
-
+    def align(self, doc, spans: list[tuple[int, int, str]], where: str) -> list:
+        """spaCy ``Span``s of ``doc`` for character ``spans`` (``(start, end, label)``, end
+        exclusive), in order; a span off token boundaries is recorded and, under
+        ``expand``/``contract``, snapped (``Doc.char_span``'s alignment modes), else left out."""
         made = []
         text = doc.text
         for start, end, label in spans:
@@ -147,6 +163,25 @@ class _Aligner:
                     self.dropped.append(example)
                     continue
             made.append(span)
+        return made
+
+    def entities(self, doc, spans: list[tuple[int, int, str]], where: str) -> tuple[list[str], list[Entity]]:
+        """Tokens of ``doc`` and every aligned span as a ``(start, end, type)`` token entity.
+
+        Unlike :meth:`tags`, overlapping and nested spans are all kept. Whitespace tokens
+        are dropped as in :meth:`tags`; a span covering only whitespace is recorded in
+        ``blank`` and left out.
+        """
+        made = [(s.start, s.end, s.label_) for s in self.align(doc, spans, where)]
+        tokens, entities, blank = without_space_tokens([t.text for t in doc], made)
+        self.blank.extend(f"{where}: {doc[s:e].text!r} {label}" for s, e, label in blank)
+        return tokens, entities
+
+    def tags(self, doc, spans: list[tuple[int, int, str]], where: str) -> tuple[list[str], list[str]]:
+        """IOB2 tags of ``doc`` for character ``spans``; whitespace tokens are dropped."""
+        from spacy.util import filter_spans
+
+        made = self.align(doc, spans, where)
         kept = filter_spans(made)
         if len(kept) != len(made):
             kept_set = {(s.start, s.end, s.label_) for s in kept}
@@ -164,7 +199,13 @@ class _Aligner:
         return [doc[i].text for i in keep], [tags[i] for i in keep]
 
     def finish(self, warnings: list[str]) -> None:
-        """Raise (strict) or warn about spans not on token boundaries, and about overlaps."""
+        """Raise (strict) or warn about spans not on token boundaries, about overlaps, and
+        about spans that covered only whitespace.
+
+        Raises:
+            DataError: under ``strict`` (without ``report_misaligned``), when any span
+                was off token boundaries; the message gives the count and examples.
+        """
         n = len(self.misaligned)
         if n and self.alignment == "strict" and self.report_misaligned:
             warnings.append(
@@ -193,30 +234,57 @@ class _Aligner:
                 f"{self.name}: {len(self.overlaps)} overlapping span(s) dropped (the longest kept), e.g. "
                 + "; ".join(self.overlaps[:MAX_EXAMPLES])
             )
+        if self.blank:
+            warnings.append(blank_warning(self.name, self.blank))
 
 
-def _doccano_spans(record: dict, where: str) -> list[tuple[int, int, str]]:
-    spans = []
+def _doccano_items(record: dict, where) -> Iterator[tuple[Any, Any, Any]]:
+    """Raw ``(start, end, label)`` of a doccano record's spans, unchecked; ``label`` is
+    what the file holds (a name, or a list of names in the ``labels`` form).
+
+    Raises:
+        DataError: an item that is neither ``[start, end, label]`` nor an object.
+    """
     for key in ("label", "labels", "entities"):
         for item in record.get(key) or []:
             if isinstance(item, dict):
-                start, end, label = item.get("start_offset", item.get("start")), item.get(
-                    "end_offset", item.get("end")), item.get("label")
+                yield (item.get("start_offset", item.get("start")), item.get("end_offset", item.get("end")),
+                       item["label"] if "label" in item else item.get("labels"))
             elif isinstance(item, (list, tuple)) and len(item) >= 3:
-                start, end, label = item[0], item[1], item[2]
+                yield item[0], item[1], item[2]
             else:
                 raise DataError(f"{where}: {key} item {item!r} is not [start, end, label]")
-            spans.append(_checked_span(start, end, label, record["text"], where))
-    return spans
 
 
-def _prodigy_spans(record: dict, where: str) -> list[tuple[int, int, str]]:
-    spans = []
+def _prodigy_items(record: dict, where) -> Iterator[tuple[Any, Any, Any]]:
+    """Raw ``(start, end, label)`` of a Prodigy record's ``spans``, unchecked.
+
+    Raises:
+        DataError: a span that is not an object.
+    """
     for item in record.get("spans") or []:
         if not isinstance(item, dict):
             raise DataError(f"{where}: span {item!r} is not an object with start, end, label")
-        spans.append(_checked_span(item.get("start"), item.get("end"), item.get("label"), record["text"], where))
-    return spans
+        yield item.get("start"), item.get("end"), item["label"] if "label" in item else item.get("labels")
+
+
+def _doccano_spans(record: dict, where: str) -> list[tuple[int, int, str]]:
+    return [_checked_span(s, e, label, record["text"], where) for s, e, label in _doccano_items(record, where)]
+
+
+def _prodigy_spans(record: dict, where: str) -> list[tuple[int, int, str]]:
+    return [_checked_span(s, e, label, record["text"], where) for s, e, label in _prodigy_items(record, where)]
+
+
+def _checked_spans(start, end, label, text: str, where) -> list[tuple[int, int, str]]:
+    """One checked character span per label: a span labelled with a list of names
+    (doccano's and Label Studio's multi-label spans) is one entity per name.
+
+    Raises:
+        DataError: as :func:`_checked_span`; an empty list of names has no label.
+    """
+    names = list(label) if isinstance(label, (list, tuple)) else [label]
+    return [_checked_span(start, end, name, text, where) for name in names or [None]]
 
 
 def _checked_span(start, end, label, text: str, where: str) -> tuple[int, int, str]:
@@ -281,27 +349,39 @@ class JsonlReader:
         self.aligner.finish(self.warnings)
 
     def _token_record(self, record: dict, where: str) -> tuple[list[str], list[str]]:
-        tokens = record["tokens"]
         key = next(k for k in TAG_KEYS if k in record)
-        tags = record[key]
-        if not isinstance(tags, list) or len(tags) != len(tokens):
-            raise DataError(f"{where}: {len(tokens)} tokens but {key} has "
-                            f"{len(tags) if isinstance(tags, list) else 'no list of'} tags")
-        if _all_strings(tags):  # the common case, checked in one pass in C
-            return (tokens if _all_strings(tokens) else [str(t) for t in tokens]), tags
-        if any(isinstance(t, bool) or not isinstance(t, (int, str)) for t in tags):
-            raise DataError(f"{where}: {key} must hold tag names or integer ids")
-        if any(isinstance(t, int) for t in tags):
-            if self.labels is None:
-                raise DataError(f"{where}: {key} holds integer ids but no label list was given",
-                                hint="pass --labels O,B-PER,I-PER,... (the dataset's label names, in id order)")
-            try:
-                if any(isinstance(t, int) and t < 0 for t in tags):
-                    raise IndexError
-                tags = [self.labels[t] if isinstance(t, int) else t for t in tags]
-            except IndexError:
-                raise DataError(f"{where}: tag id out of range for {len(self.labels)} labels") from None
-        return [str(t) for t in tokens], list(tags)
+        return _token_tags(record["tokens"], record[key], key, self.labels, where)
+
+
+def _token_tags(tokens: list, tags, key: str, labels: list[str] | None, where) -> tuple[list[str], list[str]]:
+    """``(tokens, tag names)`` of one tag list of a token record, checked.
+
+    Args:
+        tokens: the record's tokens (any JSON values; made strings).
+        tags: the record's tags under ``key``: names, or integer ids into ``labels``.
+
+    Raises:
+        DataError: a tag count that is not the token count, a tag that is neither a
+            name nor an id, ids without ``labels``, an id out of range.
+    """
+    if not isinstance(tags, list) or len(tags) != len(tokens):
+        raise DataError(f"{where}: {len(tokens)} tokens but {key} has "
+                        f"{len(tags) if isinstance(tags, list) else 'no list of'} tags")
+    if _all_strings(tags):  # the common case, checked in one pass in C
+        return (tokens if _all_strings(tokens) else [str(t) for t in tokens]), tags
+    if any(isinstance(t, bool) or not isinstance(t, (int, str)) for t in tags):
+        raise DataError(f"{where}: {key} must hold tag names or integer ids")
+    if any(isinstance(t, int) for t in tags):
+        if labels is None:
+            raise DataError(f"{where}: {key} holds integer ids but no label list was given",
+                            hint="pass --labels O,B-PER,I-PER,... (the dataset's label names, in id order)")
+        try:
+            if any(isinstance(t, int) and t < 0 for t in tags):
+                raise IndexError
+            tags = [labels[t] if isinstance(t, int) else t for t in tags]
+        except IndexError:
+            raise DataError(f"{where}: tag id out of range for {len(labels)} labels") from None
+    return [str(t) for t in tokens], list(tags)
 
 
 def _simple_token_record(record) -> tuple[list[str], list[str]] | None:
@@ -438,18 +518,7 @@ class LabelStudioReader:
         return self._documents.documents
 
     def __iter__(self) -> Iterator[TaggedSentence]:
-        try:
-            with open(self.path, encoding="utf-8-sig") as fh:
-                tasks = json.load(fh)
-        except FileNotFoundError:
-            raise DataError(f"{self.path}: no such file") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise DataError(f"{self.path}: not a JSON file ({exc})",
-                            hint="Label Studio's JSON export is one array of tasks; JSON Lines need .jsonl") from None
-        if isinstance(tasks, dict):
-            tasks = [tasks]
-        if not isinstance(tasks, list):
-            raise DataError(f"{self.path}: expected a JSON array of Label Studio tasks")
+        tasks = _load_tasks(self.path)
         cancelled = 0
         for index, task in enumerate(tasks, 1):
             where = f"{self.path}: task {index}"
@@ -459,19 +528,49 @@ class LabelStudioReader:
                 cancelled += 1
                 continue
             self._documents.add(document_id(task))
-            spans = []
-            for item in annotation.get("result") or []:
-                value = item.get("value") or {}
-                names = value.get("labels") or value.get("hypertextlabels") or []
-                if "start" not in value or not names:
-                    continue
-                spans.append(_checked_span(value.get("start"), value.get("end"), names[0], text, where))
+            spans = [_checked_span(start, end, names[0], text, where)
+                     for start, end, names in _labelstudio_items(annotation)]
             tokens, tags = self.aligner.tags(self.aligner.doc(text), spans, where)
             if tokens:
                 yield TaggedSentence(tokens, tags, index)
         if cancelled:
             self.notes.append(f"{self.path}: {cancelled} task(s) without a usable annotation skipped")
         self.aligner.finish(self.warnings)
+
+
+def _load_tasks(path: str, encoding: str = "utf-8") -> list:
+    """The tasks of a Label Studio JSON export (one task object is a list of one).
+
+    Raises:
+        DataError: no such file, not JSON, or not an array of tasks.
+    """
+    import codecs
+
+    if codecs.lookup(encoding).name == "utf-8":
+        encoding = "utf-8-sig"  # Windows tools write a byte order mark
+    try:
+        with open(path, encoding=encoding) as fh:
+            tasks = json.load(fh)
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: not a JSON file ({exc})",
+                        hint="Label Studio's JSON export is one array of tasks; JSON Lines need .jsonl") from None
+    if isinstance(tasks, dict):
+        tasks = [tasks]
+    if not isinstance(tasks, list):
+        raise DataError(f"{path}: expected a JSON array of Label Studio tasks")
+    return tasks
+
+
+def _labelstudio_items(annotation: dict) -> Iterator[tuple[Any, Any, list]]:
+    """Raw ``(start, end, label names)`` of an annotation's labelled text regions;
+    results without a start or without labels (relations, choices) are not regions."""
+    for item in annotation.get("result") or []:
+        value = item.get("value") or {}
+        names = value.get("labels") or value.get("hypertextlabels") or []
+        if "start" in value and names:
+            yield value.get("start"), value.get("end"), names
 
 
 def _task_text(task: Any, where: str) -> str:
@@ -491,6 +590,343 @@ def _first_annotation(task: dict) -> dict | None:
         if isinstance(annotation, dict) and not annotation.get("was_cancelled"):
             return annotation
     return None
+
+
+# ------------------------------------------------------------------ nested spans (issue 17)
+
+class SpanReader:
+    """An iterable of :class:`~seqeval_suite.io.tagged.SpanSentence` read from one file.
+
+    Each iteration reads the file afresh and starts the attributes over, so they
+    describe the current (or last) pass: ``documents`` counts the documents read so
+    far (:class:`~seqeval_suite.io.tagged.DocumentCounter`'s rule; a DocBin's Docs),
+    ``warnings`` what was repaired or left out (spans snapped to tokens, tags read as
+    O), ``notes`` what was skipped on purpose (rejected records, cancelled tasks, Docs
+    without the span group) and ``dialects`` the JSON Lines record forms seen.
+
+    Made by :func:`read_jsonl_spans`, :func:`read_labelstudio_spans` and
+    :func:`seqeval_suite.io.docbin.read_docbin_spans`.
+    """
+
+    def __init__(self, path: str, read: Callable[[SpanReader], Iterator[SpanSentence]]) -> None:
+        self.path = str(path)
+        self._read = read
+        self.documents = 0
+        self.warnings: list[str] = []
+        self.notes: list[str] = []
+        self.dialects: set[str] = set()
+
+    def __iter__(self) -> Iterator[SpanSentence]:
+        self.documents = 0
+        self.warnings, self.notes, self.dialects = [], [], set()
+        return self._read(self)
+
+
+def without_space_tokens(words: Sequence[str], entities: Iterable[Entity]) -> tuple[list[str], list[Entity], list[Entity]]:
+    """Drop whitespace tokens and re-index ``entities`` to the tokens kept.
+
+    spaCy keeps runs of spaces as tokens; column formats cannot hold them, so every
+    reader of texts drops them (as :meth:`_Aligner.tags` does for tags).
+
+    Args:
+        words: token texts of one sentence.
+        entities: ``(start, end, type)`` offsets into ``words``, end exclusive.
+
+    Returns:
+        ``(kept tokens, entities re-indexed, entities that covered only whitespace)``;
+        the last keep their offsets into ``words``, for messages.
+
+    >>> without_space_tokens(["New", " ", "York", "now"], [(0, 3, "LOC"), (1, 2, "X")])
+    (['New', 'York', 'now'], [(0, 2, 'LOC')], [(1, 2, 'X')])
+    """
+    before = [0] * (len(words) + 1)  # before[i]: how many of words[:i] are kept
+    for i, word in enumerate(words):
+        before[i + 1] = before[i] + (not word.isspace())
+    kept: list[Entity] = []
+    blank: list[Entity] = []
+    for start, end, label in entities:
+        if before[start] < before[end]:
+            kept.append((before[start], before[end], label))
+        else:
+            blank.append((start, end, label))
+    return [w for w in words if not w.isspace()], kept, blank
+
+
+def blank_warning(name: str, examples: Sequence[str]) -> str:
+    """The warning for spans that covered only whitespace tokens (count and examples)."""
+    return (f"{name}: {len(examples)} span(s) covering only whitespace left out, e.g. "
+            + "; ".join(examples[:MAX_EXAMPLES]))
+
+
+def span_dialect(record: Any) -> str | None:
+    """Which record form :func:`read_jsonl_spans` sees in a record, or None.
+
+    A token record (``tokens`` and no ``text`` string) with ``layers`` is ``layers``,
+    with ``entities`` is ``entities``; anything else is as :func:`sniff_dialect` says,
+    so a record with a ``text`` string is always read as character offsets.
+
+    >>> span_dialect({"tokens": ["Ann"], "entities": [[0, 1, "PER"]]}), span_dialect({"tokens": ["Ann"], "layers": []})
+    ('entities', 'layers')
+    """
+    if isinstance(record, dict) and isinstance(record.get("tokens"), list) and not isinstance(record.get("text"), str):
+        for form in ("layers", "entities"):
+            if form in record:
+                return form
+    return sniff_dialect(record)
+
+
+def read_jsonl_spans(path: str | os.PathLike, *, labels=None, alignment: str = "strict",
+                     encoding: str = "utf-8") -> SpanReader:
+    """Read JSON Lines as sentences whose entities may nest, overlap or repeat (issue 17).
+
+    One sentence per record; the form is sniffed per record (:func:`span_dialect`):
+
+    * ``{"tokens": [...], "entities": [[start, end, "TYPE"], ...]}``: token offsets,
+      end exclusive;
+    * ``{"tokens": [...], "layers": [[tags...], ...]}``: one tag list per nesting
+      layer, each decoded leniently, their entities pooled;
+    * ``tokens`` + ``tags``/``ner_tags``: flat tags decoded leniently (the decoder of
+      :func:`seqeval_suite.convert.decode`); integer ids need ``labels``;
+    * Prodigy ``text`` + ``spans`` and doccano ``text`` + ``label``: character spans
+      aligned to tokens exactly as :class:`JsonlReader` does (Prodigy's tokens when
+      they rebuild the text, else spaCy's blank English tokenizer; the same
+      ``alignment`` rules and messages), except that every span is kept and a span
+      labelled with a list of names is one entity per name.
+
+    A token record takes one of ``tags``, ``layers`` and ``entities``. Records answered
+    ``reject`` or ``ignore`` are skipped and counted in ``notes``; a record with no
+    tokens is no sentence but counts towards its document.
+
+    Args:
+        path: the ``.jsonl`` file.
+        labels: tag names for integer tag ids, as :func:`load_labels` takes them.
+        alignment: ``strict``, ``expand`` or ``contract``, for character spans.
+        encoding: the file's encoding.
+
+    Returns:
+        A :class:`SpanReader` of ``SpanSentence(tokens, entities, line, document,
+        source)``: ``line`` the record's line, ``document`` 0-based, ``source`` the path.
+
+    Raises:
+        UsageError: an unknown ``alignment`` or a bad ``labels`` (at the call).
+        DataError: while iterating, naming ``file:line``: a record of no known form,
+            token offsets that are not integers with 0 <= start < end <= tokens or an
+            entity without a label, a tag list whose length is not the token count,
+            more than one of tags/layers/entities, character offsets outside the text;
+            under ``strict``, spans off token boundaries (at the end, with examples).
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "n.jsonl"
+    >>> _ = p.write_text('{"tokens": ["Bank", "of", "China"], "entities": [[0, 3, "ORG"], [2, 3, "LOC"]]}\\n')
+    >>> [s.entities for s in read_jsonl_spans(p)]
+    [[(0, 3, 'ORG'), (2, 3, 'LOC')]]
+    """
+    path = str(path)
+    _Aligner(path, alignment)  # an unknown alignment is refused now, not on first read
+    read = partial(_jsonl_spans, labels=load_labels(labels), alignment=alignment, encoding=encoding)
+    return SpanReader(path, read)
+
+
+def _jsonl_spans(reader: SpanReader, *, labels: list[str] | None, alignment: str,
+                 encoding: str) -> Iterator[SpanSentence]:
+    """The sentences of :func:`read_jsonl_spans`, record by record, in file order."""
+    aligner = _Aligner(reader.path, alignment)
+    documents = DocumentCounter()
+    batch = _TagBatch(reader.path)
+    skipped = 0
+    for lineno, record in _json_lines(reader.path, encoding):
+        where = _Where(reader.path, lineno)
+        dialect = span_dialect(record)
+        if dialect is None:
+            raise DataError(f"{where}: not a record this reader knows",
+                            hint="expected tokens + entities/layers/tags, text + spans (Prodigy) "
+                                 "or text + label (doccano)")
+        reader.dialects.add(dialect)
+        if record.get("answer") in ("reject", "ignore"):
+            skipped += 1
+            continue
+        documents.add(document_id(record))
+        reader.documents = documents.documents
+        tokens, entities, layers = _span_record(record, dialect, labels, aligner, where)
+        batch.add(tokens, entities, layers, lineno, documents.documents - 1)
+        if batch.full():
+            yield from batch.flush()
+    yield from batch.flush()
+    if skipped:
+        reader.notes.append(f"{reader.path}: {skipped} record(s) answered reject/ignore skipped")
+    aligner.finish(reader.warnings)
+    batch.finish(reader.warnings)
+
+
+def _span_record(record: dict, dialect: str, labels: list[str] | None, aligner: _Aligner,
+                 where) -> tuple[list[str], list[Entity], list[list[str]]]:
+    """``(tokens, entities, tag layers still to decode)`` of one record.
+
+    Raises:
+        DataError: as :func:`read_jsonl_spans` lists, naming ``where``.
+    """
+    if dialect in ("prodigy", "doccano"):
+        items = _prodigy_items(record, where) if dialect == "prodigy" else _doccano_items(record, where)
+        spans = [span for start, end, label in items for span in _checked_spans(start, end, label, record["text"], where)]
+        doc = aligner.doc(record["text"], record.get("tokens") if dialect == "prodigy" else None)
+        tokens, entities = aligner.entities(doc, spans, where)
+        return tokens, entities, []
+    forms = [form for form in ("tags", "layers", "entities")
+             if form in record or (form == "tags" and any(k in record for k in TAG_KEYS))]
+    if len(forms) > 1:
+        raise DataError(f"{where}: a token record holds one of tags, layers or entities, not {' and '.join(forms)}")
+    if dialect == "entities":
+        return [str(t) for t in record["tokens"]], _token_entities(len(record["tokens"]), record["entities"], where), []
+    return _tag_layers(record, labels, where)
+
+
+def _tag_layers(record: dict, labels: list[str] | None, where) -> tuple[list[str], list[Entity], list[list[str]]]:
+    """``(tokens, [], tag layers)`` of a ``tokens`` + ``tags``/``ner_tags`` (one layer)
+    or ``tokens`` + ``layers`` record, every layer checked as :class:`JsonlReader` checks tags.
+
+    Raises:
+        DataError: ``layers`` not a list of lists; a layer as :func:`_token_tags` refuses.
+    """
+    tokens = record["tokens"]
+    if "layers" not in record:
+        key = next(k for k in TAG_KEYS if k in record)
+        tokens, tags = _token_tags(tokens, record[key], key, labels, where)
+        return tokens, [], [tags]
+    layers = record["layers"]
+    if not isinstance(layers, list) or not all(isinstance(layer, list) for layer in layers):
+        raise DataError(f"{where}: layers must be a list of tag lists, one per nesting layer")
+    checked = [_token_tags(tokens, layer, f"layers[{k}]", labels, where)[1] for k, layer in enumerate(layers)]
+    return [str(t) for t in tokens], [], checked
+
+
+def _token_entities(n_tokens: int, entities: Any, where) -> list[Entity]:
+    """The ``entities`` of a token record as ``(start, end, type)`` tuples, checked.
+
+    Raises:
+        DataError: not a list of ``[start, end, label]``; offsets that are not
+            integers (booleans are not) with ``0 <= start < end <= n_tokens``; a label
+            that is not a non-empty string.
+    """
+    if not isinstance(entities, list):
+        raise DataError(f"{where}: entities must be a list of [start, end, label] token offsets")
+    out: list[Entity] = []
+    for item in entities:
+        if not isinstance(item, (list, tuple)) or len(item) != 3:
+            raise DataError(f"{where}: entity {item!r} is not [start, end, label]")
+        start, end, label = item
+        if not (_is_int(start) and _is_int(end) and 0 <= start < end <= n_tokens):
+            raise DataError(f"{where}: entity {item!r}: token offsets must be integers with "
+                            f"0 <= start < end <= {n_tokens} (the token count; end exclusive)")
+        if not isinstance(label, str) or not label:
+            raise DataError(f"{where}: entity {item!r} has no label (a non-empty string)")
+        out.append((start, end, label))
+    return out
+
+
+def _is_int(value: Any) -> bool:
+    """Whether a JSON value is an integer (``true`` is not, though Python says so)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class _TagBatch:
+    """Sentences waiting, in file order, for their tag layers to be decoded: the scoring
+    core's decoder is called once per :data:`DECODE_BATCH` records, not per record."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.waiting: list[tuple[list[str], list[Entity], list[list[str]], int, int]] = []
+        self.dropped = 0
+        self.invalid: Counter = Counter()
+
+    def add(self, tokens: list[str], entities: list[Entity], layers: list[list[str]], line: int,
+            document: int) -> None:
+        """Queue one sentence; ``layers`` are tag lists whose entities join ``entities``."""
+        self.waiting.append((tokens, entities, layers, line, document))
+
+    def full(self) -> bool:
+        """Whether the queue should be flushed now."""
+        return len(self.waiting) >= DECODE_BATCH
+
+    def flush(self) -> Iterator[SpanSentence]:
+        """The queued sentences, with every layer decoded leniently (tags that are no
+        entity tag read as O, as the scoring core reads them)."""
+        from ..convert import decode_sentences
+
+        waiting, self.waiting = self.waiting, []
+        layers = [layer for item in waiting for layer in item[2]]
+        decoded: Iterator[list] = iter(())
+        if layers:
+            spans, dropped, invalid = decode_sentences(layers)
+            self.dropped += dropped
+            self.invalid.update(invalid)
+            decoded = iter(spans)
+        for tokens, entities, tag_layers, line, document in waiting:
+            for _ in tag_layers:
+                entities.extend(next(decoded))
+            if tokens:
+                yield SpanSentence(tokens, entities, line, document, self.source)
+
+    def finish(self, warnings: list[str]) -> None:
+        """Warn about tags read as O and tag runs that made no entity."""
+        if self.invalid:
+            examples = ", ".join(repr(tag) for tag, _ in self.invalid.most_common(MAX_EXAMPLES))
+            warnings.append(f"{self.source}: {sum(self.invalid.values())} tag(s) that are not entity tags "
+                            f"read as O, e.g. {examples}")
+        if self.dropped:
+            warnings.append(f"{self.source}: {self.dropped} ill-formed tag run(s) made no entity")
+
+
+def read_labelstudio_spans(path: str | os.PathLike, *, alignment: str = "strict",
+                           encoding: str = "utf-8") -> SpanReader:
+    """Read a Label Studio JSON export as sentences whose entities may nest or overlap.
+
+    One sentence per task, from ``data.text`` and the first annotation not cancelled
+    (as :class:`LabelStudioReader` chooses; tasks without one are counted in
+    ``notes``). Every labelled region is kept, and a region with several labels is one
+    entity per label. Texts are tokenized and regions aligned as in
+    :func:`read_jsonl_spans`.
+
+    Args:
+        path: the ``.json`` export (one array of tasks, or one task).
+        alignment: ``strict``, ``expand`` or ``contract``.
+        encoding: the file's encoding (a UTF-8 byte order mark is dropped).
+
+    Returns:
+        A :class:`SpanReader` of ``SpanSentence``; ``line`` is the task's 1-based index.
+
+    Raises:
+        UsageError: an unknown ``alignment`` (at the call).
+        DataError: while iterating, naming the file and task: not a JSON array of
+            tasks, no text, region offsets outside the text or without a label; under
+            ``strict``, regions off token boundaries.
+    """
+    path = str(path)
+    _Aligner(path, alignment)  # an unknown alignment is refused now, not on first read
+    return SpanReader(path, partial(_labelstudio_spans, alignment=alignment, encoding=encoding))
+
+
+def _labelstudio_spans(reader: SpanReader, *, alignment: str, encoding: str) -> Iterator[SpanSentence]:
+    """The sentences of :func:`read_labelstudio_spans`, task by task."""
+    aligner = _Aligner(reader.path, alignment)
+    documents = DocumentCounter()
+    cancelled = 0
+    for index, task in enumerate(_load_tasks(reader.path, encoding), 1):
+        where = f"{reader.path}: task {index}"
+        text = _task_text(task, where)
+        annotation = _first_annotation(task)
+        if annotation is None:
+            cancelled += 1
+            continue
+        documents.add(document_id(task))
+        reader.documents = documents.documents
+        spans = [span for start, end, names in _labelstudio_items(annotation)
+                 for span in _checked_spans(start, end, names, text, where)]
+        tokens, entities = aligner.entities(aligner.doc(text), spans, where)
+        if tokens:
+            yield SpanSentence(tokens, entities, index, documents.documents - 1, reader.path)
+    if cancelled:
+        reader.notes.append(f"{reader.path}: {cancelled} task(s) without a usable annotation skipped")
+    aligner.finish(reader.warnings)
 
 
 def write_jsonl(path: str, sentences, *, tag_key: str = "tags") -> None:
