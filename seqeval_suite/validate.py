@@ -170,7 +170,7 @@ def validate_file(
         count_transitions(raw, transitions)
         tokens += len(sentence.tags)
         sentences.append(sentence)
-    from .convert import decode_sentences
+    from .core.tags import decode_sentences
 
     for spans in decode_sentences([sentence.tags for sentence in sentences], suffix=suffix)[0]:
         entities.update(type_ for _, _, type_ in spans)

@@ -850,7 +850,7 @@ class _TagBatch:
     def flush(self) -> Iterator[SpanSentence]:
         """The queued sentences, with every layer decoded leniently (tags that are no
         entity tag read as O, as the scoring core reads them)."""
-        from ..convert import decode_sentences
+        from ..core.tags import decode_sentences
 
         waiting, self.waiting = self.waiting, []
         layers = [layer for item in waiting for layer in item[2]]
