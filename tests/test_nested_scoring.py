@@ -233,3 +233,21 @@ def test_runner_scores_a_layered_corpus_as_evaluate_does(tmp_path):
     bad.write_text(config.read_text(encoding="utf-8").replace("layers: [2, 3]", "layers: x"), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"corpora\[0\]\.layers"):
         load_config(str(bad))
+
+
+def test_the_nested_example_gives_one_report_from_layered_conll_jsonl_and_brat():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "corpora" / "nested"
+    reports = [evaluate_nested(str(root / "gold.conll"), str(root / "pred.conll"), layers="1,2,3").to_dict(),
+               evaluate_nested(str(root / "gold.jsonl"), str(root / "pred.jsonl")).to_dict(),
+               evaluate_nested(str(root / "gold.brat"), str(root / "pred.brat")).to_dict()]
+    assert reports[0]["nested"]["max_depth"] == {"gold": 3, "pred": 3}
+    for report in reports:
+        report["nested"].pop("layer_source")
+    for report in reports[1:]:
+        for key in ("micro", "macro", "weighted", "per_type", "nested", "sentences", "tokens", "documents"):
+            assert report[key] == reports[0][key], key
+    # and from Python tag lists per layer, through the flat core, layer by layer
+    assert reports[0]["nested"]["layers"]["3"]["micro"]["tp"] == 0
+    assert reports[0]["nested"]["combined"]["micro"]["tp"] == reports[0]["micro"]["tp"] == 10
