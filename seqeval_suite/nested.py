@@ -633,8 +633,7 @@ def evaluate_nested(gold, pred=None, *, layers=None, layer_names=None, type_map=
 
     if str(mode).lower() == "conlleval":
         raise UsageError("--mode conlleval cannot score nested entities: conlleval.pl reads one tag column",
-                         hint="use --mode lenient or strict; GermEval 2014's nereval.perl: seqeval-suite "
-                              "evaluate --layers ... --mode conlleval is not it either, see the README")
+                         hint="use --mode lenient or strict; for GermEval 2014's own scorer, -f nereval")
     options = Options.build(mode=mode, scheme=scheme, suffix=suffix, types=types, match=match,
                             delimiter=delimiter, comments=comments, encoding=encoding,
                             format_in=format_in, labels=labels, alignment=alignment)

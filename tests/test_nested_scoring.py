@@ -252,3 +252,39 @@ def test_the_nested_example_gives_one_report_from_layered_conll_jsonl_and_brat()
     # Lund is LOC in both, but inside "the Mayor of Lund" only in gold: a match overall,
     # not within a layer
     assert (reports[0]["nested"]["combined"]["micro"]["tp"], reports[0]["micro"]["tp"]) == (9, 10)
+
+
+GERMEVAL = __import__("pathlib").Path(__file__).resolve().parents[1] / "corpora" / "germeval"
+
+
+def test_germeval_four_metrics_from_layers_equal_the_nereval_emulation(cli):
+    """On well-formed IOB2 layers (the sample: no entity on the last token, no I- after
+    a sentence end), --layers reproduces nereval.perl's four metrics: strict combined
+    = combined, strict outer/inner = the layers, loose combined = combined under the
+    loose type map."""
+    from seqeval_suite.nereval import nereval_files
+
+    gold, pred = str(GERMEVAL / "sample.gold.tsv"), str(GERMEVAL / "sample.pred.tsv")
+    official = nereval_files(gold, pred).metrics()
+    strict = evaluate_nested(gold, pred, layers="2,3", comments=True).nested
+    loose = evaluate_nested(gold, pred, layers="2,3", comments=True,
+                            type_map=str(GERMEVAL / "loose.map")).nested
+
+    def counts(micro):
+        return micro["tp"], micro["tp"] + micro["fp"], micro["tp"] + micro["fn"]
+
+    for ours, theirs in ((strict["combined"]["micro"], "strict_combined"), (strict["layers"]["1"]["micro"], "outer_strict"),
+                         (strict["layers"]["2"]["micro"], "inner_strict"), (loose["combined"]["micro"], "loose_combined")):
+        t = official[theirs]
+        assert counts(ours) == (t["tp"], t["found_guessed"], t["found_correct"]), theirs
+        assert round(100 * ours["f1"], 2) == round(t["f1"], 2)
+    shown = cli("evaluate", gold, pred, "--layers", "2,3", "-f", "nereval")
+    assert shown.exit_code == 0 and "1. Strict, Combined Evaluation (official):" in shown.stdout
+    assert f"FB1: {official['strict_combined']['f1']:6.2f}" in shown.stdout
+
+
+@pytest.mark.parametrize("args", [[], ["--layers", "1,2,3"]])
+def test_nereval_format_needs_two_layers(cli, args):
+    result = cli("evaluate", str(GERMEVAL / "sample.gold.tsv"), str(GERMEVAL / "sample.pred.tsv"), "-f", "nereval",
+                 *args)
+    assert result.exit_code == 2 and "layers" in result.stderr

@@ -5,7 +5,7 @@ import click
 
 from . import check_paths, emit, warn
 
-FORMAT_CHOICES = ["table", "json", "csv", "markdown", "latex", "conlleval"]
+FORMAT_CHOICES = ["table", "json", "csv", "markdown", "latex", "conlleval", "nereval"]
 
 
 def scoring_options(func):
@@ -44,7 +44,8 @@ def _unescape(value: str | None) -> str | None:
               help="Index of the gold tag column (default: last; one-file input: second to last).")
 @click.option("--pred-column", type=int, default=None, help="Index of the predicted tag column (default: last).")
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMAT_CHOICES), default="table", show_default=True,
-              help="Output format; conlleval prints conlleval.pl's own text.")
+              help="Output format; conlleval prints conlleval.pl's own text; nereval (with --layers, two "
+                   "layers) GermEval 2014's nereval.perl output, from an exact emulation of that script.")
 @click.option("--digits", type=click.IntRange(0, 10), default=None, help="Digits after the decimal point.")
 @click.option("--output", "-o", default=None, metavar="FILE", help="Write here (atomically) instead of stdout.")
 @click.option("--match", type=click.Choice(["strict", "exact", "partial", "type"], case_sensitive=False),
@@ -89,10 +90,16 @@ def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encod
       seqeval-suite evaluate corpora/examples/news.conll --mode conlleval --format conlleval
       seqeval-suite evaluate corpora/demo/news.test.conll corpora/demo/preds/crf.news.seed1.conll --match partial
       seqeval-suite evaluate corpora/formats/hf_names.jsonl corpora/formats/prodigy.jsonl
+      seqeval-suite evaluate corpora/nested/gold.conll corpora/nested/pred.conll --layers 1,2,3
+      seqeval-suite evaluate corpora/nested/gold.brat corpora/nested/pred.brat
+      seqeval-suite evaluate corpora/germeval/sample.gold.tsv corpora/germeval/sample.pred.tsv --layers 2,3 -f nereval
     """
     from ..evaluate import evaluate as run_evaluate, missing_types_error
 
     check_paths([gold, pred], output)
+    if fmt == "nereval":
+        emit(_nereval_text(gold, pred, layers), output)
+        return
     if layers or nested or span_key or _is_brat(gold, format_in):
         from ..nested import evaluate_nested
 
@@ -128,6 +135,19 @@ def _emit_report(report, fmt: str, digits, output, quiet: bool) -> None:
         for message in report.warnings:
             warn(message)
     emit(text, output)
+
+
+def _nereval_text(gold: str, pred: str | None, layers: str | None) -> str:
+    """GermEval 2014's official figures, from :mod:`seqeval_suite.nereval`."""
+    from ..nested import parse_layers
+    from ..nereval import nereval_files, render_nereval
+
+    if not layers:
+        raise click.UsageError("-f nereval needs --layers: the outer and inner tag columns (e.g. --layers 2,3)")
+    g_cols, p_cols = parse_layers(layers, one_file=pred is None)
+    if len(g_cols) != 2:
+        raise click.UsageError(f"-f nereval scores two layers (outer, inner); --layers names {len(g_cols)}")
+    return render_nereval(nereval_files(gold, pred, gold_columns=g_cols, pred_columns=p_cols))
 
 
 def _is_brat(path: str, format_in: str | None) -> bool:
