@@ -30,6 +30,40 @@ def scoring_options(func):
     return func
 
 
+def nested_options(func):
+    """The options of nested-entity input (:mod:`seqeval_suite.nested`), shared by commands:
+    ``layers``, ``layer_names``, ``nested``, ``span_key``, ``type_map``, ``tokenizer``,
+    ``discontinuous``. :func:`wants_nested` says whether they ask for nested scoring."""
+    options = [
+        click.option("--layers", default=None, metavar="COLS[:COLS]",
+                     help="Nested entities in layered CoNLL: the tag columns of each layer, 0-based; '2,3' for "
+                          "two files, '2,3:4,5' (gold:pred) for one."),
+        click.option("--layer-names", default=None, metavar="N1,N2", help="Names of the layers in the report."),
+        click.option("--nested", is_flag=True,
+                     help="Span inputs (.jsonl, .json, .spacy): keep nested and overlapping entities instead of "
+                          "cutting to the longest. Implied by --layers, --span-key and BRAT input."),
+        click.option("--span-key", default=None, metavar="KEY",
+                     help="spaCy input: read doc.spans[KEY] instead of doc.ents."),
+        click.option("--type-map", default=None, metavar="A=B,..|FILE",
+                     help="Rename entity types before matching (A= drops A); e.g. GermEval's loose metric."),
+        click.option("--tokenizer", type=click.Choice(["whitespace", "spacy"]), default="whitespace",
+                     show_default=True,
+                     help="BRAT input: how the .txt is split into tokens."),
+        click.option("--discontinuous", type=click.Choice(["span", "split", "skip"]), default="span",
+                     show_default=True,
+                     help="BRAT input: a discontinuous entity becomes its covering span, one entity per "
+                          "fragment, or is skipped."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def wants_nested(path: str, format_in: str | None, layers, nested, span_key) -> bool:
+    """Whether these settings (or a BRAT input) ask for nested scoring."""
+    return bool(layers or nested or span_key or _is_brat(path, format_in))
+
+
 def _unescape(value: str | None) -> str | None:
     if value is None:
         return None
@@ -59,21 +93,7 @@ def _unescape(value: str | None) -> str | None:
               help="JSONL: label names for integer ner_tags, in id order (or a file, one a line).")
 @click.option("--alignment", type=click.Choice(["strict", "expand", "contract"]), default="strict",
               show_default=True, help="Character spans not on token boundaries: refuse them, or snap them to tokens.")
-@click.option("--layers", default=None, metavar="COLS[:COLS]",
-              help="Nested entities in layered CoNLL: the tag columns of each layer, 0-based; '2,3' for "
-                   "two files, '2,3:4,5' (gold:pred) for one.")
-@click.option("--layer-names", default=None, metavar="N1,N2", help="Names of the layers in the report.")
-@click.option("--nested", is_flag=True,
-              help="Span inputs (.jsonl, .json, .spacy): keep nested and overlapping entities instead of "
-                   "cutting to the longest. Implied by --layers, --span-key and BRAT input.")
-@click.option("--span-key", default=None, metavar="KEY", help="spaCy input: read doc.spans[KEY] instead of doc.ents.")
-@click.option("--type-map", default=None, metavar="A=B,..|FILE",
-              help="Rename entity types before matching (A= drops A); e.g. GermEval's loose metric.")
-@click.option("--tokenizer", type=click.Choice(["whitespace", "spacy"]), default="whitespace", show_default=True,
-              help="BRAT input: how the .txt is split into tokens.")
-@click.option("--discontinuous", type=click.Choice(["span", "split", "skip"]), default="span", show_default=True,
-              help="BRAT input: a discontinuous entity becomes its covering span, one entity per "
-                   "fragment, or is skipped.")
+@nested_options
 @click.option("--quiet", "-q", is_flag=True, help="Do not print warnings.")
 def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encoding,
              gold_column, pred_column, fmt, digits, output, match, format_in, labels, alignment,
@@ -100,7 +120,7 @@ def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encod
     if fmt == "nereval":
         emit(_nereval_text(gold, pred, layers), output)
         return
-    if layers or nested or span_key or _is_brat(gold, format_in):
+    if wants_nested(gold, format_in, layers, nested, span_key):
         from ..nested import evaluate_nested
 
         report = evaluate_nested(
