@@ -768,3 +768,94 @@ def open_spans(path, fmt: str, *, span_key=None, tokenizer="whitespace", discont
 
         return read_docbin_spans(path, span_key=span_key)
     raise UsageError(f"{path}: format {fmt!r} holds no entity spans", hint="use --layers for CoNLL")
+
+
+# ---------------------------------------------------------------------- per sentence
+@dataclass
+class NestedSentence:
+    """One aligned sentence of nested input, as Python values (for analyses that need
+    strings: error analysis, agreement, conversion).
+
+    ``gold``/``pred`` are lists of ``(start, end, type, layer)`` (layer 1-based: the tag
+    column for layered CoNLL, the nesting depth for span inputs), after the type map and
+    ``types`` filter; ``line`` is where the sentence starts in gold (1-based).
+    """
+
+    tokens: list[str]
+    gold: list[tuple[int, int, str, int]]
+    pred: list[tuple[int, int, str, int]]
+    line: int
+    pred_line: int
+    document: int = 0
+
+
+def nested_sentences(gold, pred=None, *, layers=None, type_map=None, format_in=None, span_key=None,
+                     tokenizer: str = "whitespace", discontinuous: str = "span", mode: str = "lenient",
+                     scheme: str = "auto", suffix: bool = False, types=None, delimiter=None,
+                     comments: bool = False, encoding: str = "utf-8", labels=None, alignment: str = "strict",
+                     token_column: int = 0) -> Iterator[NestedSentence]:
+    """The aligned sentences of nested input, one :class:`NestedSentence` each, read and
+    checked as :func:`evaluate_nested` reads them (same arguments; ``token_column``:
+    the CoNLL column holding the token text, e.g. 1 for GermEval's ``index token``).
+
+    Raises:
+        UsageError, DataError: as :func:`evaluate_nested`.
+    """
+    from .core.options import Options
+
+    options = Options.build(mode=mode, scheme=scheme, suffix=suffix, types=types, delimiter=delimiter,
+                            comments=comments, encoding=encoding, format_in=format_in, labels=labels,
+                            alignment=alignment)
+    mapping = parse_type_map(type_map)
+
+    def kept(entities):
+        out = []
+        for start, end, name, layer in entities:
+            name = mapping.get(name, name) if mapping else name
+            if name is not None and (options.types is None or name in options.types):
+                out.append((start, end, name, layer))
+        return out
+
+    if layers is not None:
+        yield from _layered_sentences(gold, pred, options, layers, kept, token_column)
+        return
+    fmt = format_in or _span_format(str(gold))
+    if fmt not in SPAN_FORMATS:
+        raise UsageError(f"{gold}: nested input in CoNLL needs --layers",
+                         hint="name the tag columns, e.g. --layers 2,3 (two files) or 2,3:4,5 (one file)")
+    if pred is None:
+        raise UsageError("span inputs need two files: gold and prediction")
+    readers = [open_spans(path, fmt, span_key=span_key, tokenizer=tokenizer, discontinuous=discontinuous,
+                          labels=labels, alignment=alignment, encoding=encoding) for path in (gold, pred)]
+    for g, p in aligned_span_pairs(readers[0], readers[1], str(gold), str(pred)):
+        sides = []
+        for sentence in (g, p):
+            spans = list(sentence.entities)
+            level = depths([s for s, _, _ in spans], [e for _, e, _ in spans])
+            sides.append(kept([(s, e, t, d) for (s, e, t), d in zip(spans, level)]))
+        yield NestedSentence(list(g.tokens), sides[0], sides[1], g.line, p.line, g.document)
+
+
+def _layered_sentences(gold, pred, options, layers, kept, token_column: int) -> Iterator[NestedSentence]:
+    from dataclasses import replace
+
+    from .core.source import ConllSource, column_of
+    from .core.tags import decode_sentences
+
+    g_cols, p_cols = parse_layers(layers, one_file=pred is None) if not isinstance(layers, tuple) else layers
+    source = ConllSource(gold, pred, replace(options, gold_column=g_cols[0], pred_column=p_cols[0]))
+    scheme = options.scheme if options.mode == "strict" else "auto"
+    for g_block, p_blocks, _done in source.side_blocks():
+        p_block = p_blocks[0]
+        for k in range(g_block.n_sentences):
+            g, p = g_block.sentence(k), p_block.sentence(k)
+            sides = []
+            for sentence, cols, name in ((g, g_cols, source.gold_name), (p, p_cols, source.pred_name)):
+                tag_layers = [column_of(sentence, c, name) for c in cols]
+                decoded, _dropped, _invalid = decode_sentences(tag_layers, from_scheme=scheme,
+                                                               suffix=options.suffix)
+                sides.append(kept([(s, e, t, layer) for layer, spans in enumerate(decoded, 1)
+                                   for s, e, t in spans]))
+            tokens = column_of(g, token_column, source.gold_name)
+            document = int(g_block.sentence_document[k]) if g_block.sentence_document is not None else 0
+            yield NestedSentence(tokens, sides[0], sides[1], g.lines[0], p.lines[0], document)

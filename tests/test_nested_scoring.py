@@ -288,3 +288,23 @@ def test_nereval_format_needs_two_layers(cli, args):
     result = cli("evaluate", str(GERMEVAL / "sample.gold.tsv"), str(GERMEVAL / "sample.pred.tsv"), "-f", "nereval",
                  *args)
     assert result.exit_code == 2 and "layers" in result.stderr
+
+
+@pytest.mark.parametrize("layers, gold, pred", [("1,2,3", "gold.conll", "pred.conll"), (None, "gold.jsonl", "pred.jsonl"),
+                                                (None, "gold.brat", "pred.brat")])
+def test_nested_sentences_hold_what_evaluate_nested_counts(layers, gold, pred):
+    from collections import Counter as C
+    from pathlib import Path
+
+    from seqeval_suite.nested import nested_sentences
+
+    root = Path(__file__).resolve().parents[1] / "corpora" / "nested"
+    tp = fp = fn = 0
+    for sentence in nested_sentences(str(root / gold), str(root / pred), layers=layers):
+        g = C((s, e, t) for s, e, t, _ in sentence.gold)
+        p = C((s, e, t) for s, e, t, _ in sentence.pred)
+        tp += sum((g & p).values())
+        fp += sum((p - g).values())
+        fn += sum((g - p).values())
+    micro = evaluate_nested(str(root / gold), str(root / pred), layers=layers).micro
+    assert (tp, fp, fn) == (micro.tp, micro.fp, micro.fn)
