@@ -55,6 +55,8 @@ ANNOTATORS = 5
 # may take at most AGREE_TARGET times one evaluate call (and the peak limit).
 TARGETS = {1_000_000: (2.0, None), 10_000_000: (1.5, 150.0)}
 AGREE_TARGET = 1.5
+# Nested entities (issue 17): two tag layers may take at most this times their floor.
+NESTED_TARGET = 2.5
 
 FLOOR = """
 import sys
@@ -111,6 +113,8 @@ ONE_FILE = "floor: read+split, 1 file"
 TWO_FILES = "floor: read+split, 2 files"
 TWO_GZ = "floor: gzip read+split, 2 .gz"
 TWO_JSONL = "floor: json.loads, 2 .jsonl"
+TWO_LAYERED = "floor: read+split, 2 two-layer files"
+LAYERED = ("gold.layers.tsv", "pred.layers.tsv")
 EVALUATE_PAIR = "evaluate 2 annotator files"
 SEQEVAL_DEFAULT = "seqeval 1.2.2 default"
 SEQEVAL_STRICT = "seqeval 1.2.2 strict IOB2"
@@ -198,6 +202,44 @@ def write_corpus(folder: Path, tokens: int, seed: int) -> None:
                 out[side, "gz"].write(text)
                 out[side, "jsonl"].write(json.dumps({"tokens": words, "ner_tags": tags}) + "\n")
             written += length
+
+
+def _inner_layer(rng: random.Random, outer: list[str]) -> list[str]:
+    """An inner layer: inside some outer entities of two or more tokens, a one-token
+    entity on their first token (as GermEval's LOCderiv inside an ORG)."""
+    inner = ["O"] * len(outer)
+    for k, tag in enumerate(outer):
+        if tag.startswith("B-") and k + 1 < len(outer) and outer[k + 1].startswith("I-") and rng.random() < 0.4:
+            inner[k] = f"B-{rng.choice(TYPES)}"
+    return inner
+
+
+def write_layered(folder: Path, tokens: int, seed: int) -> None:
+    """Gold and prediction in two tag layers (``token outer inner``, tab-separated): the
+    outer layer as the flat corpus's, an inner layer nested in it, 10% of inner
+    entities missed or retyped in the prediction."""
+    rng = random.Random(seed + 1)
+    with open(folder / LAYERED[0], "w", encoding="utf-8") as g, open(folder / LAYERED[1], "w", encoding="utf-8") as p:
+        written = 0
+        while written < tokens:
+            length = min(rng.randint(5, 30), tokens - written)
+            words, gold, pred = map(list, zip(*_sentence(rng, length)))
+            g_inner = _inner_layer(rng, gold)
+            p_inner = [("O" if rng.random() < 0.05 else f"B-{rng.choice(TYPES)}") if t != "O" and rng.random() < 0.1
+                       else t for t in g_inner]
+            g.write("".join(f"{w}\t{a}\t{b}\n" for w, a, b in zip(words, gold, g_inner)) + "\n")
+            p.write("".join(f"{w}\t{a}\t{b}\n" for w, a, b in zip(words, pred, p_inner)) + "\n")
+            written += length
+
+
+def nested_rows(folder: Path) -> list[Row]:
+    """Nested scoring of two tag layers, beside reading and splitting the same files."""
+    files = [str(folder / name) for name in LAYERED]
+    return [
+        Row(TWO_LAYERED, [sys.executable, "-c", FLOOR, "text", *files]),
+        Row("seqeval-suite nested, 2 layers, 2 files", suite() + ["evaluate", *files, "--layers", "1,2", "-f", "json"],
+            TWO_LAYERED, target="nested"),
+    ]
 
 
 def cached(folder: Path, write: Callable[[Path], object]) -> Path:
@@ -289,6 +331,9 @@ def rows_for(size: int, args: argparse.Namespace) -> list[Row]:
     work = Path(args.workdir)
     corpus = cached(work / f"synthetic_{size}_s{args.seed}", lambda part: write_corpus(part, size, args.seed))
     rows = floor_rows(corpus) + evaluate_rows(corpus)
+    if args.nested:
+        rows += nested_rows(cached(work / f"layered_{size}_s{args.seed}",
+                                   lambda part: write_layered(part, size, args.seed)))
     if args.agree:
         folder = cached(work / f"agree_{size}_a{ANNOTATORS}_s{args.seed}",
                         lambda part: generate_annotators(part, size, ANNOTATORS, args.seed))
@@ -346,6 +391,8 @@ def check_row(size: int, result: Result, by_label: dict[str, Result]) -> list[st
     limit, peak_limit = TARGETS[size]
     if result.row.target == "agree":
         limit = min(limit, AGREE_TARGET)
+    elif result.row.target == "nested":
+        limit = NESTED_TARGET
     wanted = f"<= {limit:g}x" + (f", peak < {peak_limit:g} MB" if peak_limit else "")
     x = ratio(result, by_label)
     if x is None:
@@ -387,6 +434,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="skip seqeval and the port above this size (they take minutes at 10M)")
     parser.add_argument("--agree", action=argparse.BooleanOptionalAction, default=True,
                         help=f"time agree with {ANNOTATORS} annotators against one evaluate call")
+    parser.add_argument("--nested", action=argparse.BooleanOptionalAction, default=True,
+                        help="time nested scoring of two tag layers against reading them")
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="seconds one run of a command may take before it is an ERROR row")
     parser.add_argument("--check", action="store_true",
@@ -426,7 +475,8 @@ def print_checks(rows: list[list[str]], markdown: bool) -> None:
     """The --check verdicts (informative: the exit status stays 0)."""
     targets = "; ".join(f"{size:,} tokens: x floor <= {limit:g}" + (f", peak < {peak:g} MB" if peak else "")
                         for size, (limit, peak) in TARGETS.items())
-    print(f"\ncheck ({targets}; agree: x floor <= {AGREE_TARGET:g}, its floor being one evaluate call):")
+    print(f"\ncheck ({targets}; agree: x floor <= {AGREE_TARGET:g}, its floor being one evaluate call; "
+          f"nested: x floor <= {NESTED_TARGET:g}):")
     if rows:
         print(render(["tokens", "command", "floor", "measured", "target", "result"], rows, markdown))
         print(f"{sum(r[-1] == 'PASS' for r in rows)} of {len(rows)} rows pass")
