@@ -20,17 +20,23 @@ job (:func:`read_corpus`); this module scores it.
 """
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Sequence
+from pathlib import Path
+from typing import Mapping, Sequence
 
 from .errors import DataError, UsageError
 from .core.options import Options
 from .core.score import decode_entities, score
 from .core.source import ArraySource
 from .core.vocab import TagVocabulary
-from .io.annotations import DEFAULT_MISSING, Annotation, Corpus, read_corpus
+from .io.annotations import DEFAULT_MISSING, Annotation, Corpus, _check_names, _resolve_names, read_corpus
+from .io.conll import display_name
+from .io.formats import detect_format
 from .kappa import Statistic, cohen_kappa, fleiss_kappa, krippendorff_alpha
+from .nested import SPAN_FORMATS, evaluate_nested, parse_layers
 from .report import SCHEMA_VERSION, Report
 from .schemes import TagTable
 from .signature import signature
@@ -52,6 +58,8 @@ class PairResult:
     report: Report | None
     kappa: Statistic
     kappa_entity: Statistic
+    #: Layered CoNLL: layer name -> ``{"kappa": ..., "kappa_entity": ...}`` over that layer's tags.
+    kappa_layers: dict[str, dict[str, Statistic]] | None = None
 
     @property
     def f1(self) -> float | None:
@@ -69,7 +77,43 @@ class PairResult:
             "kappa": self.kappa.to_dict(),
             "kappa_entity": self.kappa_entity.to_dict(),
             "report": self.report.to_dict() if self.report is not None else None,
-        }
+        } | self._nested_dict()
+
+    def _nested_dict(self) -> dict:
+        """Nested input: the pair report's ``nested`` section and the per-layer kappas."""
+        if self.report is None or self.report.nested is None:
+            return {}
+        layers = None if self.kappa_layers is None else {
+            name: {k: s.to_dict() for k, s in stats.items()} for name, stats in self.kappa_layers.items()}
+        return {"nested": self.report.nested, "kappa_layers": layers}
+
+
+@dataclass
+class NestedInput:
+    """How ``agree`` read nested input (issue 17), and its token-level agreement.
+
+    Attributes:
+        source: ``layers`` (layered CoNLL) or the span format (``jsonl``, ``brat``, ...).
+        layer_names: the layers' names (layered CoNLL), as the pair reports name them.
+        kappa_layers: layered CoNLL: layer name -> ``fleiss_kappa``, ``fleiss_sentences``
+            and ``krippendorff_alpha`` over that layer's tag column; None for span input.
+        kappa_reason: why the corpus-wide (single-alphabet) kappas are undefined.
+    """
+
+    source: str
+    layer_names: list[str] | None
+    kappa_layers: dict[str, dict] | None
+    kappa_reason: str
+
+    def to_dict(self) -> dict:
+        """The JSON form (the ``nested`` key of the agreement JSON)."""
+        layers = None
+        if self.kappa_layers is not None:
+            layers = {name: {"fleiss_kappa": {**k["fleiss_kappa"].to_dict(), "sentences": k["fleiss_sentences"]},
+                             "krippendorff_alpha": k["krippendorff_alpha"].to_dict()}
+                      for name, k in self.kappa_layers.items()}
+        return {"source": self.source, "layer_names": self.layer_names, "kappa_layers": layers,
+                "kappa_reason": self.kappa_reason}
 
 
 @dataclass
@@ -90,14 +134,19 @@ class AgreementReport:
     fleiss_sentences: int = 0
     warnings: list[str] = field(default_factory=list)
     disagreements: list[dict] | None = None
+    #: Set when the input was nested (layered CoNLL or span files): see :class:`NestedInput`.
+    nested: NestedInput | None = None
 
     @property
     def signature(self) -> str:
-        """The reproducibility string: the scoring settings plus the agreement ones."""
+        """The reproducibility string: the scoring settings plus the agreement ones
+        (and, for nested input, the pair reports' layer and type-map settings)."""
         o = self.options
         missing = ",".join(m if m else "<empty>" for m in self.missing)
-        return signature(mode=o.mode, scheme=o.scheme, suffix=o.suffix, types=o.types,
-                         extra={"kappa_on": self.kappa_on, "missing": missing})
+        extra = {"kappa_on": self.kappa_on, "missing": missing}
+        if self.nested is not None:
+            extra.update(next((p.report.signature_extra or {} for p in self.pairs if p.report is not None), {}))
+        return signature(mode=o.mode, scheme=o.scheme, suffix=o.suffix, types=o.types, extra=extra)
 
     def pair(self, a: str, b: str) -> PairResult:
         """The result for annotators ``a`` and ``b`` (in either order)."""
@@ -175,7 +224,7 @@ class AgreementReport:
             "krippendorff_alpha": self.krippendorff_alpha.to_dict(),
             "zero_division": 0.0,
             "warnings": list(self.warnings),
-        }
+        } | ({"nested": self.nested.to_dict()} if self.nested is not None else {})
 
 
 def _alphabet(kappa_on: str) -> str:
@@ -194,7 +243,7 @@ def agree(
     names: Sequence[str] | str | None = None,
     gold: str | None = None,
     tag_column: int = -1,
-    missing: Sequence[str] | str = DEFAULT_MISSING,
+    missing: Sequence[str] | str | None = None,
     kappa_on: str = "tags",
     disagreements: bool = False,
     mode: str = "lenient",
@@ -207,6 +256,13 @@ def agree(
     format_in: str | None = None,
     labels: Sequence[str] | str | None = None,
     alignment: str = "strict",
+    layers: str | Sequence[int] | None = None,
+    layer_names: Sequence[str] | str | None = None,
+    nested: bool = False,
+    span_key: str | None = None,
+    type_map=None,
+    tokenizer: str = "whitespace",
+    discontinuous: str = "span",
 ) -> AgreementReport:
     """Measure how far annotators agree, pair by pair and overall.
 
@@ -221,7 +277,9 @@ def agree(
         gold: an annotator to take as reference: pairs are oriented against it and
             :meth:`AgreementReport.leaderboard` ranks the others.
         tag_column: the tag column of each file (default: the last).
-        missing: tag cells that mean "this annotator did not label this sentence".
+        missing: tag cells that mean "this annotator did not label this sentence"
+            (None: ``?``, ``_`` and the empty cell). Nested input is refused when an
+            annotator left a sentence unlabelled (see :func:`agree_nested`).
         kappa_on: ``tags`` (full tags) or ``types`` (entity types) for the kappas/alpha.
         disagreements: also list the spans annotators disagree on.
         mode, scheme, suffix, types, delimiter, comments, encoding: as for
@@ -234,21 +292,35 @@ def agree(
             list, ``"O,B-PER,..."`` or a file with one a line).
         alignment: for character spans not on token boundaries: ``strict`` refuses
             them, ``expand`` or ``contract`` snaps them to tokens (with a warning).
+        layers, layer_names, nested, span_key, type_map, tokenizer, discontinuous:
+            nested input (issue 17), as for :func:`seqeval_suite.nested.evaluate_nested`:
+            layered CoNLL (``layers``: the same tag columns in every file), or span
+            files with overlaps kept (``nested``, ``span_key``, or BRAT folders/``.ann``
+            files, which always are). See :func:`agree_nested`.
 
     Returns:
-        An :class:`AgreementReport`.
+        An :class:`AgreementReport` (with ``nested`` set for nested input).
 
     >>> r = agree({"ann": [["B-PER", "O"], ["B-LOC"]], "bob": [["B-PER", "O"], ["B-ORG"]]})
     >>> r.pair("ann", "bob").f1, r.sentences
     (0.5, 2)
     """
-    options = Options.build(mode=mode, scheme=scheme, suffix=suffix, types=types, delimiter=delimiter,
-                            comments=comments, encoding=encoding)
     kappa_on = str(kappa_on).lower()
     if kappa_on not in KAPPA_ON:
         raise UsageError(f"unknown kappa alphabet {kappa_on!r}", hint="choose tags or types")
-    if isinstance(missing, str):
-        missing = missing.split(",")
+    if is_nested(annotations, format_in=format_in, layers=layers, nested=nested, span_key=span_key):
+        return agree_nested(
+            annotations, names=names, gold=gold, columns=columns, tag_column=tag_column, missing=missing,
+            kappa_on=kappa_on, disagreements=disagreements, layers=layers, layer_names=layer_names,
+            span_key=span_key, type_map=type_map, tokenizer=tokenizer, discontinuous=discontinuous, mode=mode,
+            scheme=scheme, suffix=suffix, types=types, delimiter=delimiter, comments=comments, encoding=encoding,
+            format_in=format_in, labels=labels, alignment=alignment)
+    for option, value in (("type_map", type_map), ("layer_names", layer_names)):
+        if value is not None:
+            raise UsageError(f"{option} needs nested input", hint="give layers, nested=True, span_key or BRAT input")
+    options = Options.build(mode=mode, scheme=scheme, suffix=suffix, types=types, delimiter=delimiter,
+                            comments=comments, encoding=encoding)
+    missing = _missing_cells(missing)
     missing_set = frozenset(missing)
     corpus = read_corpus(annotations, columns=columns, names=names, tag_column=tag_column,
                          options=options, missing=missing_set, keep_tokens=disagreements,
@@ -308,12 +380,21 @@ def _score_pair(corpus: Corpus, i: int, j: int, options: Options, labels, outsid
         for message in report.warnings:
             if message not in warnings:
                 warnings.append(message)
-    a, b = labels[i][both], labels[j][both]
+    kappa, kappa_entity = _pair_kappas(labels, outside, i, j)
+    return PairResult(ref.name, other.name, int(len(shared)), tokens, report, kappa, kappa_entity)
+
+
+def _pair_kappas(labels, outside, i: int, j: int) -> tuple[Statistic, Statistic]:
+    """Cohen's kappa of annotators i and j over the tokens both labelled, and over those
+    of them where at least one has a non-O tag (``labels``/``outside``: see
+    :func:`_label_matrix`)."""
+    both = (labels[i] >= 0) & (labels[j] >= 0)
     entity = both & ~(outside[i] & outside[j])
-    kappa = cohen_kappa(a, b) if tokens else Statistic(None, "no sentence labelled by both", 0)
+    kappa = (cohen_kappa(labels[i][both], labels[j][both]) if both.any()
+             else Statistic(None, "no sentence labelled by both", 0))
     kappa_entity = (cohen_kappa(labels[i][entity], labels[j][entity]) if entity.any()
                     else Statistic(None, "no token with a non-O tag", 0))
-    return PairResult(ref.name, other.name, int(len(shared)), tokens, report, kappa, kappa_entity)
+    return kappa, kappa_entity
 
 
 def _pair_source(corpus: Corpus, i: int, j: int, shared) -> ArraySource:
@@ -376,15 +457,19 @@ def _label_matrix(corpus: Corpus, kappa_on: str, options: Options):
 
 
 def _chance_corrected(report: AgreementReport, corpus: Corpus, labels) -> None:
+    report.fleiss_kappa, report.fleiss_sentences, report.krippendorff_alpha = _overall_kappas(corpus, labels)
+
+
+def _overall_kappas(corpus: Corpus, labels) -> tuple[Statistic, int, Statistic]:
+    """Fleiss' kappa over the tokens every annotator labelled (and how many sentences
+    those are), and Krippendorff's alpha over all labels."""
     import numpy as np
 
     complete = (labels >= 0).all(axis=0)
-    report.fleiss_kappa = fleiss_kappa(labels[:, complete])
     everyone = np.ones(corpus.sentences, dtype=np.uint8)
     for a in corpus.annotations:
         everyone &= np.frombuffer(a.labelled, dtype=np.uint8)
-    report.fleiss_sentences = int(everyone.sum())
-    report.krippendorff_alpha = krippendorff_alpha(labels)
+    return fleiss_kappa(labels[:, complete]), int(everyone.sum()), krippendorff_alpha(labels)
 
 
 # ------------------------------------------------------------------ disagreements
@@ -479,3 +564,266 @@ def _disagreement_row(group, who: list[int], corpus: Corpus) -> dict | None:
             row[ann.name] = " ".join(f"{t}[{x},{y})" for x, y, t in by[k])
     row["kind"] = kind
     return row
+
+
+def _missing_cells(missing: Sequence[str] | str | None) -> list[str]:
+    """``missing`` as a list of cells (None: the defaults; a string: comma-separated)."""
+    if missing is None:
+        return list(DEFAULT_MISSING)
+    return missing.split(",") if isinstance(missing, str) else list(missing)
+
+
+# ------------------------------------------------------------------ nested input (issue 17)
+#: Why token-level kappas are undefined for span input (and the reason they carry).
+SPAN_KAPPA_REASON = "nested input: entities, not one tag a token"
+#: Why the single-alphabet kappas are undefined for layered CoNLL: they exist per layer.
+LAYER_KAPPA_REASON = "layered input: one figure per layer (see the per-layer kappas)"
+
+
+def is_nested(annotations, *, format_in: str | None = None, layers=None, nested: bool = False,
+              span_key: str | None = None) -> bool:
+    """Whether these settings (or a BRAT input among the annotators) ask for nested
+    agreement, as ``evaluate`` decides for two files."""
+    if layers is not None or nested or span_key is not None:
+        return True
+    if isinstance(annotations, (str, os.PathLike)):
+        annotations = [annotations]
+    if isinstance(annotations, Mapping) or not all(isinstance(a, (str, os.PathLike)) for a in annotations):
+        return False
+    return any(_input_format(str(a), format_in) == "brat" for a in annotations)
+
+
+def _input_format(path: str, format_in: str | None) -> str:
+    """The format nested scoring reads ``path`` in (BRAT for folders and ``.ann``/``.txt``)."""
+    from .nested import _span_format  # the rule evaluate_nested itself applies
+
+    return format_in or _span_format(path)
+
+
+def agree_nested(annotations, *, names=None, gold: str | None = None, columns=None, tag_column: int = -1,
+                 missing: Sequence[str] | str | None = None, kappa_on: str = "tags",
+                 disagreements: bool = False, layers=None, layer_names=None, span_key=None, type_map=None,
+                 tokenizer: str = "whitespace", discontinuous: str = "span", mode: str = "lenient",
+                 scheme: str = "auto", suffix: bool = False, types=None, delimiter=None, comments: bool = False,
+                 encoding: str = "utf-8", format_in=None, labels=None, alignment: str = "strict") -> AgreementReport:
+    """Agreement on nested entities: every pair of annotators' files scored by
+    :func:`seqeval_suite.nested.evaluate_nested` (reference as gold), so a pair's report
+    is exactly what ``evaluate REF OTHER --layers ...`` (or on span files) prints.
+
+    Rules (issue 17):
+
+    * **Kappas** are defined on one tag a token. Layered CoNLL has one tag a token per
+      layer, so Cohen's kappa per pair, Fleiss' kappa and Krippendorff's alpha are
+      computed per layer over that layer's tag column (``kappa_on`` applies); the
+      single-alphabet figures are undefined with :data:`LAYER_KAPPA_REASON`. Span input
+      has no tags: every kappa is undefined with :data:`SPAN_KAPPA_REASON` (never NaN).
+    * **Missing labels.** A pair is scored on whole files, as ``evaluate`` scores them,
+      so no sentence can be left out of one pair: a layered file whose sentence holds
+      a ``missing`` cell is refused (file and line named), and ``missing`` with span
+      input, which has no tag cells, is a usage error.
+    * **Disagreements** (``disagreements=True``): one row per entity (span and type)
+      that not every annotator has the same number of times, from
+      :func:`find_nested_disagreements`.
+
+    Args: as :func:`agree`; ``annotations`` must be two or more paths (not stdin: each
+    file is read once per pair).
+
+    Raises:
+        UsageError: ``columns``, ``tag_column``, conlleval mode, ``layers`` with
+            gold:pred columns, files in different formats, stdin, ``missing`` with
+            span input. DataError: annotators over different sentences or tokens
+            (both files and the sentence named), an unlabelled sentence, bad input.
+    """
+    paths, source, layer_spec = _check_nested_call(annotations, columns=columns, tag_column=tag_column,
+                                                   missing=missing, mode=mode, layers=layers, format_in=format_in)
+    options = Options.build(mode=mode, scheme=scheme, suffix=suffix, types=types, delimiter=delimiter,
+                            comments=comments, encoding=encoding)
+    names_ = _resolve_names([Path(p).name.split(".")[0] for p in paths], names)
+    _check_names(names_)
+    if gold is not None and gold not in names_:
+        raise DataError(f"--gold {gold!r} is not an annotator", hint="annotators are " + ", ".join(names_))
+    missing_cells = _missing_cells(missing)
+    layer_corpora = None
+    if layer_spec is not None:
+        layer_corpora = _layer_corpora(paths, names_, layer_spec, layer_names, options, frozenset(missing_cells))
+    settings = dict(layers=layer_spec, type_map=type_map, format_in=format_in, span_key=span_key,
+                    tokenizer=tokenizer, discontinuous=discontinuous, mode=mode, scheme=scheme, suffix=suffix,
+                    types=types, delimiter=delimiter, comments=comments, encoding=encoding, labels=labels,
+                    alignment=alignment)
+    report = AgreementReport(
+        annotators=names_, pairs=[], fleiss_kappa=Statistic(None), krippendorff_alpha=Statistic(None),
+        options=options, gold=gold, kappa_on=kappa_on, missing=tuple(dict.fromkeys(missing_cells)),
+    )
+    matrices = {name: _label_matrix(corpus, kappa_on, options) for name, corpus in (layer_corpora or {}).items()}
+    for i, j in combinations(range(len(paths)), 2):
+        if gold is not None and names_[j] == gold:
+            i, j = j, i
+        pair = evaluate_nested(paths[i], paths[j], layer_names=layer_names, **settings)
+        for message in pair.warnings:
+            if message not in report.warnings:
+                report.warnings.append(message)
+        report.pairs.append(_nested_pair(names_[i], names_[j], pair, matrices, i, j))
+    first = report.pairs[0].report
+    report.sentences, report.tokens = first.sentences, first.tokens
+    report.labelled = {name: first.sentences for name in names_}
+    report.nested = _nested_input(source, layer_corpora, matrices)
+    reason = report.nested.kappa_reason
+    report.fleiss_kappa = report.krippendorff_alpha = Statistic(None, reason, 0)
+    report.fleiss_sentences = 0
+    if layer_corpora:
+        report.fleiss_sentences = next(iter(report.nested.kappa_layers.values()))["fleiss_sentences"]
+        report.warnings.extend(w for w in next(iter(layer_corpora.values())).warnings if w not in report.warnings)
+    if disagreements:
+        first_corpus = next(iter(layer_corpora.values())) if layer_corpora else None
+        report.disagreements = find_nested_disagreements(paths, names_, settings, first_corpus)
+    return report
+
+
+def _check_nested_call(annotations, *, columns, tag_column, missing, mode, layers, format_in):
+    """Refuse what nested agreement cannot do; return ``(paths, source, layers)``:
+    ``source`` is ``layers`` or the span format, ``layers`` the spec as a string (the
+    form ``evaluate --layers`` takes, so pair signatures match) or None."""
+    if columns is not None:
+        raise UsageError("--columns reads one tag column per annotator; nested input is one file per annotator",
+                         hint="give each annotator's file; --layers names the layer columns, the same in each")
+    if tag_column != -1:
+        raise UsageError("--tag-column reads one tag a token; nested input has layers or spans",
+                         hint="name the layer columns with --layers")
+    if str(mode).lower() == "conlleval":
+        raise UsageError("--mode conlleval cannot score nested entities: conlleval.pl reads one tag column",
+                         hint="use --mode lenient or strict")
+    if isinstance(annotations, (str, os.PathLike)):
+        annotations = [annotations]
+    if isinstance(annotations, Mapping) or not all(isinstance(a, (str, os.PathLike)) for a in annotations):
+        raise UsageError("nested agreement reads annotators' files", hint="pass two or more paths")
+    paths = [str(a) for a in annotations]
+    for path in paths:
+        if path == "-" or (os.path.exists(path) and stat.S_ISFIFO(os.stat(path).st_mode)):
+            raise UsageError(f"{path}: nested agreement reads each file once per pair, and a stream only once",
+                             hint="save it to a file first")
+    if layers is not None:
+        spec = layers if isinstance(layers, str) else ",".join(str(int(c)) for c in layers)
+        if ":" in spec:
+            raise UsageError(f"--layers {spec!r}: agree reads one file per annotator, with the same columns in each",
+                             hint="name them once, e.g. --layers 1,2,3")
+        parse_layers(spec, one_file=False)
+        not_conll = [(p, f) for p in paths if (f := format_in or detect_format(p)) != "conll"]
+        if not_conll:
+            path, fmt = not_conll[0]
+            raise UsageError(f"--layers reads layered CoNLL, but {display_name(path)} is read as {fmt}",
+                             hint="span files (JSON Lines, Label Studio, DocBin, BRAT) need no --layers")
+        return paths, "layers", spec
+    formats = {p: _input_format(p, format_in) for p in paths}
+    if len(set(formats.values())) > 1:
+        listed = ", ".join(f"{display_name(p)} is {f}" for p, f in formats.items())
+        raise UsageError(f"nested agreement reads every annotator in one format: {listed}",
+                         hint="convert the files to one format first (seqeval-suite convert)")
+    source = formats[paths[0]]
+    if source not in SPAN_FORMATS:
+        raise UsageError(f"{display_name(paths[0])}: nested input in CoNLL needs --layers",
+                         hint="name the tag columns of each file's layers, e.g. --layers 1,2,3")
+    if missing is not None:
+        raise UsageError(f"--missing marks unlabelled tag cells, and {source} input has no tags",
+                         hint="leave --missing out with span input")
+    return paths, source, None
+
+
+def _layer_corpora(paths, names, spec: str, layer_names, options: Options, missing: frozenset[str]):
+    """Every layer's tag column of every annotator, read as a flat :class:`Corpus`
+    (layer name -> corpus); the readers check that the annotators hold the same
+    sentences and tokens, naming both files and the sentence where not.
+
+    Raises:
+        DataError: a sentence an annotator marked unlabelled (a ``missing`` cell).
+    """
+    columns, _ = parse_layers(spec, one_file=False)
+    if isinstance(layer_names, str):
+        layer_names = layer_names.split(",")
+    if layer_names is not None and len(layer_names) != len(columns):
+        raise UsageError(f"--layer-names gives {len(layer_names)} names for {len(columns)} layers")
+    keys = list(layer_names) if layer_names is not None else [str(k) for k in range(1, len(columns) + 1)]
+    corpora = {}
+    for key, column in zip(keys, columns):
+        corpus = read_corpus(paths, names=names, tag_column=column, options=options, missing=missing)
+        _refuse_unlabelled(corpus, column)
+        corpora[key] = corpus
+    return corpora
+
+
+def _refuse_unlabelled(corpus: Corpus, column: int) -> None:
+    """Pairs of nested input are scored on whole files, so no sentence may be missing."""
+    for annotation in corpus.annotations:
+        unlabelled = annotation.labelled.find(0)
+        if unlabelled < 0:
+            continue
+        line = annotation.lines[corpus.offsets[unlabelled]] if len(annotation.lines) else None
+        at = annotation.source if line is None else f"{annotation.source}:{line}"
+        raise DataError(
+            f"{at}: sentence {unlabelled + 1} has missing-label cells (--missing) in column {column}; nested "
+            "agreement scores every sentence of every pair, as evaluate does",
+            hint="label the sentence, or remove it from every annotator's file",
+        )
+
+
+def _nested_pair(reference: str, annotator: str, report: Report, matrices: dict, i: int, j: int) -> PairResult:
+    """One pair of nested input: its report and, for layered CoNLL, kappas per layer."""
+    reason = LAYER_KAPPA_REASON if matrices else SPAN_KAPPA_REASON
+    undefined = Statistic(None, reason, 0)
+    kappa_layers = None
+    if matrices:
+        kappa_layers = {}
+        for name, (labels, outside) in matrices.items():
+            kappa, kappa_entity = _pair_kappas(labels, outside, i, j)
+            kappa_layers[name] = {"kappa": kappa, "kappa_entity": kappa_entity}
+    return PairResult(reference, annotator, report.sentences, report.tokens, report, undefined, undefined,
+                      kappa_layers)
+
+
+def _nested_input(source: str, corpora: dict | None, matrices: dict) -> NestedInput:
+    if not corpora:
+        return NestedInput(source, None, None, SPAN_KAPPA_REASON)
+    kappas = {}
+    for name, corpus in corpora.items():
+        fleiss, sentences, alpha = _overall_kappas(corpus, matrices[name][0])
+        kappas[name] = {"fleiss_kappa": fleiss, "fleiss_sentences": sentences, "krippendorff_alpha": alpha}
+    return NestedInput(source, list(corpora), kappas, LAYER_KAPPA_REASON)
+
+
+def find_nested_disagreements(paths: Sequence[str], names: Sequence[str], settings: dict,
+                              corpus: Corpus | None = None) -> list[dict]:
+    """Every entity (span and type) that not all annotators have the same number of
+    times, one row each, sorted by sentence, start, end and type.
+
+    Entities are compared as the pair reports match them: exact span and type, as a
+    multiset, layers ignored (the same entity in another layer column is shared).
+    Each row: ``sentence`` (1-based), ``line`` (the entity's first token in the first
+    annotator's file for layered CoNLL, else where the sentence starts: JSON Lines
+    record, BRAT ``.txt`` line, Label Studio task, DocBin doc), ``start``/``end``
+    (0-based token offsets, end exclusive), ``text``, ``type`` and, per annotator, how
+    many times that annotator has the entity (0 when not at all).
+
+    ``settings``: the keyword arguments of :func:`seqeval_suite.nested.nested_sentences`;
+    ``corpus``: a layer's corpus of layered CoNLL input, for token lines.
+    """
+    from collections import Counter
+
+    from .nested import nested_sentences
+
+    # The first annotator is the gold side of every stream, so each stream adds one annotator.
+    streams = [nested_sentences(paths[0], other, **settings) for other in paths[1:]]
+    rows: list[dict] = []
+    for s, sentences in enumerate(zip(*streams)):
+        first = sentences[0]
+        held = [Counter((b, e, t) for b, e, t, _layer in side)
+                for side in [first.gold, *(x.pred for x in sentences)]]
+        for start, end, name in sorted(set().union(*held)):
+            counts = [h[(start, end, name)] for h in held]
+            if len(set(counts)) == 1:
+                continue
+            line = first.line
+            if corpus is not None and len(corpus.annotations[0].lines):
+                line = corpus.annotations[0].lines[corpus.offsets[s] + start]
+            rows.append({"sentence": s + 1, "line": line, "start": start, "end": end,
+                         "text": " ".join(first.tokens[start:end]), "type": name,
+                         **dict(zip(names, counts))})
+    return rows

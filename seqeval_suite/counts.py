@@ -20,6 +20,19 @@ def ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else ZERO_DIVISION
 
 
+def fbeta_of(precision: float, recall: float, beta: float) -> float:
+    """F-beta as seqeval computes it: ``(1+b²)·p·r / (b²·p + r)``, 0 when that is 0/0.
+
+    >>> round(fbeta_of(0.5, 1.0, 0.5), 4), fbeta_of(0.5, 1.0, 1.0) == f1_of(0.5, 1.0)
+    (0.5556, True)
+    """
+    if beta == 1.0:
+        return f1_of(precision, recall)
+    b2 = beta * beta
+    denom = b2 * precision + recall
+    return (1 + b2) * precision * recall / denom if denom else ZERO_DIVISION
+
+
 def f1_of(precision: float, recall: float) -> float:
     """The harmonic mean, computed as seqeval does (``2*p*r/(p+r)``, 0 when both are 0)."""
     denom = precision + recall

@@ -51,6 +51,8 @@ def evaluate(
     format_in: str | None = None,
     labels: Sequence[str] | str | None = None,
     alignment: str = "strict",
+    beta: float = 1.0,
+    level: str = "entity",
 ) -> Report:
     """Score predicted entities against gold entities.
 
@@ -80,6 +82,11 @@ def evaluate(
         labels: JSON Lines with integer ``ner_tags``: the label names in id order.
         alignment: character-offset spans not on token boundaries: ``strict``
             refuses them, ``expand`` or ``contract`` snaps them to tokens (with a warning).
+        beta: F-beta's beta; when not 1, reports add F-beta (``report.fbeta(name)``,
+            JSON ``fbeta``, column ``F0.5``...) beside P, R and F1 (seqeval's ``beta``).
+        level: ``entity`` (spans) or ``token``: each token counts for its entity type
+            (prefixes ignored, O no class), as scikit-learn's
+            ``precision_recall_fscore_support`` on the token types without O.
 
     Returns:
         A :class:`~seqeval_suite.report.Report`.
@@ -91,7 +98,7 @@ def evaluate(
     options = Options.build(
         mode=mode, scheme=scheme, suffix=suffix, types=types, delimiter=delimiter,
         gold_column=gold_column, pred_column=pred_column, comments=comments, encoding=encoding, match=match,
-        format_in=format_in, labels=_labels(labels), alignment=alignment,
+        format_in=format_in, labels=_labels(labels), alignment=alignment, beta=beta, level=level,
     )
     return _types_checked(score(open_source(gold, pred, options), options), options)
 

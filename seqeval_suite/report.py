@@ -128,6 +128,10 @@ class Report:
     tag_cells: int | None = field(default=None, repr=False)
     #: Settings beyond the flat ones that change a number (nested input: layers, type map).
     signature_extra: dict | None = field(default=None, repr=False)
+    #: F-beta's beta: when not 1, every output adds F-beta beside P, R and F1.
+    beta: float = 1.0
+    #: ``entity`` (spans) or ``token`` (each token counts for its entity type, O no class).
+    level: str = "entity"
 
     def __setattr__(self, name: str, value) -> None:
         # per_type is listed by type name however a scorer fills it, so iterating a
@@ -165,10 +169,36 @@ class Report:
     @property
     def signature(self) -> str:
         """The reproducibility string of the settings behind these numbers."""
+        extra = dict(self.signature_extra or {})
+        if self.level != "entity":
+            extra["level"] = self.level
+        if self.beta != 1.0:
+            extra["beta"] = f"{self.beta:g}"
         return signature(
             mode=self.mode, scheme=self.scheme_setting, suffix=self.suffix,
-            types=self.types, match=self.match, extra=self.signature_extra,
+            types=self.types, match=self.match, extra=extra or None,
         )
+
+    def fbeta(self, name: str) -> float:
+        """F-beta (``self.beta``) of a type, or of ``micro``, ``macro`` or ``weighted``
+        (the mean of per-type F-beta, plain or weighted by support, as seqeval's
+        ``precision_recall_fscore_support(..., beta=)`` averages it)."""
+        from .counts import fbeta_of
+
+        def of(figures) -> float:
+            return fbeta_of(figures["precision"], figures["recall"], self.beta)
+
+        if name in ("macro", "weighted"):
+            per_type = [(of(self._scores(t)), self._support(t)) for t in self.sorted_types()]
+            if name == "macro":
+                return sum(f for f, _ in per_type) / len(per_type) if per_type else 0.0
+            total_support = sum(n for _, n in per_type)
+            return sum(f * n for f, n in per_type) / total_support if total_support else 0.0
+        return of(self._scores(name))
+
+    def _support(self, name: str) -> int:
+        figures = self._scores(name)
+        return figures["support"] if "support" in figures else figures["possible"]
 
     def sorted_types(self) -> list[str]:
         """Type names in the order reports list them (by name)."""
@@ -205,6 +235,14 @@ class Report:
             "zero_division": 0.0,
             "warnings": list(self.warnings),
         }
+        if self.beta != 1.0:
+            out["beta"] = self.beta
+            for name in ("micro", "macro", "weighted"):
+                out[name]["fbeta"] = self.fbeta(name)
+            for name, figures in out["per_type"].items():
+                figures["fbeta"] = self.fbeta(name)
+        if self.level != "entity":
+            out["level"] = self.level
         if self.nested is not None:
             out["nested"] = self.nested
         if self.partial is not None:

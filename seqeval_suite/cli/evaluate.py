@@ -93,11 +93,17 @@ def _unescape(value: str | None) -> str | None:
               help="JSONL: label names for integer ner_tags, in id order (or a file, one a line).")
 @click.option("--alignment", type=click.Choice(["strict", "expand", "contract"]), default="strict",
               show_default=True, help="Character spans not on token boundaries: refuse them, or snap them to tokens.")
+@click.option("--beta", type=float, default=1.0, show_default=True,
+              help="Also report F-beta (column F0.5, F2, ...): beta < 1 favours precision, > 1 recall.")
+@click.option("--level", type=click.Choice(["entity", "token"], case_sensitive=False), default="entity",
+              show_default=True,
+              help="token: each token counts for its entity type (prefixes ignored, O no class), "
+                   "as scikit-learn's per-label scores.")
 @nested_options
 @click.option("--quiet", "-q", is_flag=True, help="Do not print warnings.")
 def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encoding,
              gold_column, pred_column, fmt, digits, output, match, format_in, labels, alignment,
-             layers, layer_names, nested, span_key, type_map, tokenizer, discontinuous, quiet):
+             beta, level, layers, layer_names, nested, span_key, type_map, tokenizer, discontinuous, quiet):
     """Score predicted entities in PRED against GOLD.
 
     With one file, its last two columns are the gold and predicted tags
@@ -110,6 +116,7 @@ def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encod
       seqeval-suite evaluate corpora/examples/news.conll --mode conlleval --format conlleval
       seqeval-suite evaluate corpora/demo/news.test.conll corpora/demo/preds/crf.news.seed1.conll --match partial
       seqeval-suite evaluate corpora/formats/hf_names.jsonl corpora/formats/prodigy.jsonl
+      seqeval-suite evaluate corpora/examples/news.conll --beta 0.5 --level token
       seqeval-suite evaluate corpora/nested/gold.conll corpora/nested/pred.conll --layers 1,2,3
       seqeval-suite evaluate corpora/nested/gold.brat corpora/nested/pred.brat
       seqeval-suite evaluate corpora/germeval/sample.gold.tsv corpora/germeval/sample.pred.tsv --layers 2,3 -f nereval
@@ -120,6 +127,8 @@ def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encod
     if fmt == "nereval":
         emit(_nereval_text(gold, pred, layers), output)
         return
+    if fmt == "conlleval" and beta != 1.0:
+        raise click.UsageError("-f conlleval prints FB1 only, as conlleval.pl does; --beta needs another format")
     if wants_nested(gold, format_in, layers, nested, span_key):
         from ..nested import evaluate_nested
 
@@ -139,7 +148,7 @@ def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encod
         gold, pred, mode=mode.lower(), scheme=scheme, suffix=suffix, types=types,
         delimiter=_unescape(delimiter), gold_column=gold_column, pred_column=pred_column,
         comments=comments, encoding=encoding, match=match.lower(), format_in=format_in, labels=labels,
-        alignment=alignment,
+        alignment=alignment, beta=beta, level=level.lower(),
     )
     error = missing_types_error(report, report.types)
     if error is not None:

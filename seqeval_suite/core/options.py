@@ -34,6 +34,10 @@ class Options:
     #: JSON readers: names for integer ``ner_tags``; what to do with misaligned spans.
     labels: tuple[str, ...] | str | None = None
     alignment: str = "strict"
+    #: F-beta's beta (1: F1 alone); reported beside P, R and F1 when not 1.
+    beta: float = 1.0
+    #: ``entity`` (spans, the default) or ``token`` (each token counts for its type).
+    level: str = "entity"
 
     @classmethod
     def build(cls, **kwargs) -> "Options":
@@ -51,6 +55,8 @@ class Options:
             raise UsageError("--suffix has no meaning in conlleval mode: conlleval.pl has no such option",
                              hint="use --mode lenient (or strict) with --suffix")
         kwargs["match"] = _match_setting(kwargs.get("match", "strict"), mode)
+        kwargs["beta"] = _beta_setting(kwargs.get("beta", 1.0))
+        kwargs["level"] = _level_setting(kwargs.get("level", "entity"), mode, kwargs["match"])
         types = kwargs.get("types")
         if types is not None:
             if isinstance(types, str):
@@ -71,6 +77,42 @@ def _match_setting(value, mode: str) -> str:
         raise UsageError(f"--match {match} needs entity spans, which conlleval mode does not keep",
                          hint="use --mode lenient (or strict) with --match")
     return match
+
+
+def _beta_setting(value) -> float:
+    import math
+
+    try:
+        beta = float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"--beta {value!r} is not a number") from None
+    if not math.isfinite(beta) or beta <= 0:
+        raise UsageError(f"--beta {value!r}: beta must be a positive number", hint="e.g. 0.5 or 2")
+    return beta
+
+
+LEVELS = ("entity", "token")
+
+
+def _level_setting(value, mode: str, match: str) -> str:
+    level = str(value).lower()
+    if level not in LEVELS:
+        raise UsageError(f"unknown level {value!r}", hint="choose entity or token")
+    if level == "token" and mode == "conlleval":
+        raise UsageError("--level token has no conlleval.pl counterpart", hint="use --mode lenient or strict")
+    if level == "token" and match != "strict":
+        raise UsageError(f"--level token with --match {match}: a token either has the type or not",
+                         hint="drop --match")
+    return level
+
+
+def f_beta_name(beta: float) -> str:
+    """The column name of F-beta: ``F0.5``, ``F2``.
+
+    >>> f_beta_name(0.5), f_beta_name(2.0)
+    ('F0.5', 'F2')
+    """
+    return f"F{beta:g}"
 
 
 #: The metrics that statistics resample, named as configs, boards and ``compare`` name them.

@@ -108,6 +108,7 @@ class Scorer:
                 raise source.empty_error()
             report = _span_report(self.totals, self.vocab, options, source)
         report.sentence_documents = self.documents.array()
+        report.beta, report.level = options.beta, options.level
         return report
 
 
@@ -243,6 +244,11 @@ def _score_block(block: AlignedBlock, vocab: TagVocabulary, options: Options, to
                 at = _first(invalid_of[ids])
                 if at is not None:
                     totals.first_invalid[side] = int(lines[at]) if lines is not None else -1
+        if options.level == "token":
+            # Token level: every token inside an entity tag is a one-token "entity" of its
+            # type, so exact matching counts tokens whose types agree (O is no class).
+            begin = np.flatnonzero(prefix != 0)
+            end, kind = begin + 1, type_[begin]
         if options.types is not None:
             wanted = np.array([name in options.types for name in vocab.type_names])
             keep = wanted[kind]

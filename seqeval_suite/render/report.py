@@ -20,8 +20,13 @@ _ILL_FORMED_WORDS = {"transitions": "ill-formed transitions", "dropped_runs": "i
 def _header(report: Report, percent: bool = False) -> list[str]:
     """Column names; with ``percent``, the ratio columns say they are percentages."""
     header = _HEADER if report.partial is None else _MATCH_HEADER
+    if report.beta != 1.0:
+        from ..core.options import f_beta_name
+
+        header = [*header[:4], f_beta_name(report.beta), *header[4:]]
     if percent:
-        header = [f"{name} (%)" if name in ("precision", "recall", "f1") else name for name in header]
+        header = [f"{name} (%)" if name in ("precision", "recall", "f1") or name.startswith("F") else name
+                  for name in header]
     return header
 
 
@@ -49,6 +54,10 @@ def _rows(report: Report, digits: int, percent: bool = False) -> list[list[str]]
     def num(x: float) -> str:
         return f"{x * scale:.{digits}f}"
 
+    return _with_fbeta(report, _plain_rows(report, num), num)
+
+
+def _plain_rows(report: Report, num) -> list[list[str]]:
     if report.partial is not None:
         return _match_rows(report, num, raw=False)
     rows = []
@@ -62,6 +71,14 @@ def _rows(report: Report, digits: int, percent: bool = False) -> list[list[str]]
     for name, avg in (("macro avg", report.macro), ("weighted avg", report.weighted)):
         rows.append([name, num(avg.precision), num(avg.recall), num(avg.f1), "", "", "", str(avg.support), ""])
     return rows
+
+
+def _with_fbeta(report: Report, rows: list[list], num) -> list[list]:
+    """Rows with F-beta after F1 (per type, then micro, macro, weighted) when beta is not 1."""
+    if report.beta == 1.0:
+        return rows
+    names = [*report.sorted_types(), "micro", "macro", "weighted"]
+    return [[*row[:4], num(report.fbeta(name)), *row[4:]] for row, name in zip(rows, names)]
 
 
 def render_table(report: Report, digits: int = 4) -> str:
@@ -127,7 +144,7 @@ def render_json(report: Report) -> str:
 def render_csv(report: Report, digits: int = 4) -> str:
     """One CSV row per type and per average; ratios are fractions in [0, 1]."""
     if report.partial is not None:
-        return text.csv_text(_MATCH_HEADER, _match_rows(report, None, raw=True))
+        return text.csv_text(_header(report), _with_fbeta(report, _match_rows(report, None, raw=True), float))
     rows = []
     for name in report.sorted_types():
         c = report.per_type[name]
@@ -136,7 +153,7 @@ def render_csv(report: Report, digits: int = 4) -> str:
     rows.append(["micro avg", m.precision, m.recall, m.f1, m.tp, m.fp, m.fn, m.support, m.predicted])
     for name, avg in (("macro avg", report.macro), ("weighted avg", report.weighted)):
         rows.append([name, avg.precision, avg.recall, avg.f1, "", "", "", avg.support, ""])
-    return text.csv_text(_HEADER, rows)
+    return text.csv_text(_header(report), _with_fbeta(report, rows, float))
 
 
 def render_markdown(report: Report, digits: int = 2) -> str:
