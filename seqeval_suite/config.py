@@ -43,7 +43,7 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 TOP_KEYS = ("name", "title", "description", "scoring", "corpora", "systems", "outputs", "analysis")
 SCORING_KEYS = ("mode", "scheme", "suffix", "types", "match", "primary", "seed", "resamples", "level",
-                "alpha", "correction")
+                "alpha", "correction", "beta")
 CORPUS_KEYS = ("id", "name", "path", "scheme", "types", "label_map", "delimiter", "encoding", "comments",
                "layers", "layer_names", "nested", "span_key", "type_map")
 SYSTEM_KEYS = ("id", "name", "url", "description", "predictions", "spacy", "label_map", "types")
@@ -64,6 +64,8 @@ class Scoring:
     level: float = 0.95
     alpha: float = 0.05
     correction: str = "holm"
+    #: F-beta's beta: when not 1, boards add a micro F-beta column (issue 18).
+    beta: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -354,6 +356,14 @@ def _scoring(data: Any, problems: _Problems) -> Scoring:
             if not 0 < data[key] < 1:
                 problems.add(f"scoring.{key}", f"must lie strictly between 0 and 1, got {data[key]}")
             values[key] = float(data[key])
+    if "beta" in data and _expect(data["beta"], (int, float), "a number", "scoring.beta", problems):
+        import math
+
+        if isinstance(data["beta"], bool) or not math.isfinite(data["beta"]) or data["beta"] <= 0:
+            problems.add("scoring.beta", f"must be a positive number (0.5 favours precision, 2 recall), "
+                                         f"got {data['beta']}")
+        else:
+            values["beta"] = float(data["beta"])
     return Scoring(**{k: v for k, v in values.items() if v is not None})
 
 

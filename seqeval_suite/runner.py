@@ -506,6 +506,8 @@ def scoring_settings(config: Config) -> dict:
     s["std"] = "sample standard deviation over runs (n-1 denominator); none with one run"
     s["overall"] = "unweighted mean over corpora of each system's per-corpus figures"
     s["zero_division"] = 0.0
+    if s["beta"] == 1.0:
+        del s["beta"]  # F1 alone: results.json as before F-beta existed
     return s
 
 
@@ -537,7 +539,8 @@ def assemble(config: Config, runs: list[tuple[Unit, dict, dict]]) -> dict:
                 "system": system.id,
                 "corpus": corpus.id,
                 "signature": signature(mode=options["mode"], scheme=options["scheme"], suffix=options["suffix"],
-                                       types=options["types"], match=config.scoring.match),
+                                       types=options["types"], match=config.scoring.match,
+                                       extra=_signature_extra(config, options)),
                 "label_map": _compose(system.label_map, corpus.label_map) or None,
                 "runs": by_pair[(system.id, corpus.id)],
             })
@@ -580,9 +583,23 @@ def warnings_of(results: dict) -> list[str]:
     return out
 
 
-def run_scores(run: dict) -> dict[str, float]:
+def _signature_extra(config: Config, options: dict) -> dict | None:
+    """Settings beyond the flat ones that change a board's numbers (beta, nested input)."""
+    extra = {}
+    nested = options.get("nested")
+    if nested:
+        from .nested import _layers_setting, _type_map_setting
+
+        extra["nested"] = _layers_setting(nested["layers"], "spans")
+        extra["type_map"] = _type_map_setting(nested["type_map"])
+    if config.scoring.beta != 1.0:
+        extra["beta"] = f"{config.scoring.beta:g}"
+    return extra or None
+
+
+def run_scores(run: dict, beta: float = 1.0) -> dict[str, float]:
     """Every metric of one run, computed from its counts (keys as :data:`ALL_METRICS`,
-    plus ``f1:<type>`` per type).
+    plus ``f1:<type>`` per type, and ``micro_f<beta>`` (``micro_f0.5``) when ``beta`` is not 1).
 
     >>> s = run_scores({"per_type": {"PER": {"tp": 1, "fp": 1, "fn": 0}}})
     >>> s["micro_p"], s["micro_r"], round(s["f1:PER"], 4)
@@ -600,6 +617,11 @@ def run_scores(run: dict) -> dict[str, float]:
     }
     for t, c in per_type.items():
         scores[f"f1:{t}"] = c.f1
+    if beta != 1.0:
+        from .core.options import f_beta_name
+        from .counts import fbeta_of
+
+        scores[f"micro_{f_beta_name(beta).lower()}"] = fbeta_of(micro.precision, micro.recall, beta)
     return scores
 
 

@@ -100,3 +100,28 @@ def test_beta_settings_checked_in_the_api():
         evaluate([["B-X"]], [["B-X"]], beta=-1)
     with pytest.raises(UsageError):
         evaluate([["B-X"]], [["B-X"]], level="sentence")
+
+
+def test_runner_scoring_beta_adds_a_micro_fbeta_column_and_signature(tmp_path):
+    from pathlib import Path
+
+    from seqeval_suite.config import load_config
+    from seqeval_suite.errors import ConfigError
+    from seqeval_suite.render.leaderboard import render_csv, render_markdown
+    from seqeval_suite.runner import run_benchmark
+
+    root = Path(__file__).resolve().parents[1] / "corpora" / "demo"
+    gold, pred = root / "news.test.conll", root / "preds" / "crf.news.seed1.conll"
+    config = tmp_path / "c.yaml"
+    config.write_text(f"scoring: {{beta: 2, resamples: 0}}\ncorpora: [{{id: n, path: {gold}}}]\n"
+                      f"systems: [{{id: s, predictions: {{n: {pred}}}}}]\n", encoding="utf-8")
+    results = run_benchmark(load_config(str(config)))
+    assert results["settings"]["beta"] == 2.0
+    report = evaluate(str(gold), str(pred), beta=2)
+    csv_lines = render_csv(results).splitlines()
+    header, row = csv_lines[0].split(","), csv_lines[1].split(",")
+    assert float(row[header.index("micro_f2")]) == pytest.approx(report.fbeta("micro"), abs=1e-12)
+    assert "micro F2" in render_markdown(results) and "beta:2" in results["results"][0]["signature"]
+    config.write_text(config.read_text(encoding="utf-8").replace("beta: 2", "beta: -1"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="scoring.beta"):
+        load_config(str(config))

@@ -74,19 +74,18 @@ def boards(results: dict) -> list[Board]:
     """The ranked tables of a results dict: one per corpus, plus ``overall`` when there
     are several corpora."""
     primary = results["settings"]["primary"]
+    beta = results["settings"].get("beta", 1.0)
     systems = {s["id"]: s for s in results["systems"]}
     out: list[Board] = []
     per_corpus: dict[str, dict[str, Row]] = {}
     for corpus in results["corpora"]:
         entries = [e for e in results["results"] if e["corpus"] == corpus["id"]]
         types = sorted({t for e in entries for run in e["runs"] for t in run["per_type"]})
-        columns = [(k, METRICS[k]) for k in METRICS]
-        if primary not in METRICS:
-            columns.append((primary, ALL_METRICS[primary]))
+        columns = _metric_columns(primary, beta)
         columns += [(f"f1:{t}", f"{t} F1") for t in types]
         rows = []
         for e in entries:
-            scored = [run_scores(run) for run in e["runs"]]
+            scored = [run_scores(run, beta) for run in e["runs"]]
             values = {key: _summary([s.get(key, 0.0) for s in scored]) for key, _ in columns}
             system = systems[e["system"]]
             rows.append(Row(0, e["system"], system["name"], system.get("url"), values,
@@ -106,10 +105,24 @@ def _ci(entry: dict) -> tuple[float, float] | None:
     return (ci["low"], ci["high"]) if ci else None
 
 
+def _metric_columns(primary: str, beta: float) -> list[tuple[str, str]]:
+    """The metric columns of a board: micro P/R/F1 (and micro F-beta when beta is not 1),
+    macro F1, and the primary metric when it is none of these."""
+    columns = [(k, METRICS[k]) for k in METRICS]
+    if beta != 1.0:
+        from ..core.options import f_beta_name
+
+        at = [k for k, _ in columns].index("micro_f1") + 1
+        columns.insert(at, (f"micro_{f_beta_name(beta).lower()}", f"micro {f_beta_name(beta)}"))
+    if primary not in METRICS:
+        columns.append((primary, ALL_METRICS[primary]))
+    return columns
+
+
 def _overall(results: dict, per_corpus: dict[str, dict[str, Row]], primary: str) -> Board:
     corpora = [c["id"] for c in results["corpora"]]
-    keys = list(METRICS) + ([primary] if primary not in METRICS else [])
-    columns = [(k, ALL_METRICS[k]) for k in keys]
+    columns = _metric_columns(primary, results["settings"].get("beta", 1.0))
+    keys = [k for k, _ in columns]
     columns += [(f"corpus:{c}", f"{c} {ALL_METRICS[primary]}") for c in corpora]
     rows = []
     for system in results["systems"]:
