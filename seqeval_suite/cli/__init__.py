@@ -24,6 +24,8 @@ COMMANDS = {
     "errors": "seqeval_suite.cli.errors:errors",
     "convert": "seqeval_suite.cli.convert:convert",
     "validate": "seqeval_suite.cli.convert:validate",
+    "curve": "seqeval_suite.cli.curve:curve",
+    "threshold": "seqeval_suite.cli.threshold:threshold",
 }
 
 
