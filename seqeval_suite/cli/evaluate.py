@@ -99,11 +99,14 @@ def _unescape(value: str | None) -> str | None:
               show_default=True,
               help="token: each token counts for its entity type (prefixes ignored, O no class), "
                    "as scikit-learn's per-label scores.")
+@click.option("--per", type=click.Choice(["sentence", "document"]), default=None,
+              help="One row per sentence or document (tp, fp, fn, P, R, F1) instead of the report; "
+                   "with -f csv or json.")
 @nested_options
 @click.option("--quiet", "-q", is_flag=True, help="Do not print warnings.")
 def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encoding,
              gold_column, pred_column, fmt, digits, output, match, format_in, labels, alignment,
-             beta, level, layers, layer_names, nested, span_key, type_map, tokenizer, discontinuous, quiet):
+             beta, level, per, layers, layer_names, nested, span_key, type_map, tokenizer, discontinuous, quiet):
     """Score predicted entities in PRED against GOLD.
 
     With one file, its last two columns are the gold and predicted tags
@@ -127,6 +130,8 @@ def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encod
     if fmt == "nereval":
         emit(_nereval_text(gold, pred, layers), output)
         return
+    if per is not None and fmt not in ("csv", "json"):
+        raise click.UsageError("--per needs -f csv or -f json")
     if fmt == "conlleval" and beta != 1.0:
         raise click.UsageError("-f conlleval prints FB1 only, as conlleval.pl does; --beta needs another format")
     if wants_nested(gold, format_in, layers, nested, span_key):
@@ -140,7 +145,7 @@ def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encod
         )
         if fmt == "conlleval":
             raise click.UsageError("-f conlleval has no layers; use table, json, csv, markdown or latex")
-        _emit_report(report, fmt, digits, output, quiet)
+        _emit_report(report, fmt, digits, output, quiet, per)
         return
     if type_map:
         raise click.UsageError("--type-map needs nested input (--layers, --nested, --span-key or BRAT)")
@@ -153,13 +158,14 @@ def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encod
     error = missing_types_error(report, report.types)
     if error is not None:
         raise error
-    _emit_report(report, fmt, digits, output, quiet)
+    _emit_report(report, fmt, digits, output, quiet, per)
 
 
-def _emit_report(report, fmt: str, digits, output, quiet: bool) -> None:
+def _emit_report(report, fmt: str, digits, output, quiet: bool, per: str | None = None) -> None:
     from ..render import render_report
+    from ..render.report import render_per_unit
 
-    text = render_report(report, fmt, digits=digits)
+    text = render_per_unit(report, per, fmt) if per else render_report(report, fmt, digits=digits)
     if not quiet:
         for message in report.warnings:
             warn(message)

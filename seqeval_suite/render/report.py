@@ -198,3 +198,49 @@ def render_report(report: Report, fmt: str, *, digits: int | None = None) -> str
         return render_conlleval(report)
     renderer = {"table": render_table, "csv": render_csv, "markdown": render_markdown, "latex": render_latex}[fmt]
     return renderer(report) if digits is None else renderer(report, digits)
+
+
+def per_unit_rows(report: Report, unit: str) -> list[dict]:
+    """One row per sentence or per document: exact-match tp/fp/fn over every type, and
+    micro P/R/F1 from them (0/0 is 0), sentences and documents numbered from 1.
+
+    Raises:
+        UsageError: ``document`` when the input has no document numbers (non-CoNLL).
+    """
+    from ..counts import Counts
+    from ..errors import UsageError
+
+    import numpy as np
+
+    cells = report.sentence_counts.dense(report.sentences).sum(axis=1) if report.sentences else np.zeros((0, 3))
+    documents = report.sentence_documents
+    if unit == "document":
+        if documents is None:
+            raise UsageError("--per document needs document numbers, which CoNLL input carries (-DOCSTART-)",
+                             hint="use --per sentence, or CoNLL input")
+        # -DOCSTART- lines before each sentence: consecutive equal values are one document
+        keys = np.unique(np.asarray(documents), return_inverse=True)[1]
+        summed = np.zeros((int(keys.max(initial=-1)) + 1, 3), dtype=np.int64)
+        np.add.at(summed, keys, cells.astype(np.int64))
+        counts, first_label = summed, "document"
+    else:
+        counts, first_label = cells.astype(np.int64), "sentence"
+    rows = []
+    for k, (tp, fp, fn) in enumerate(counts.tolist(), 1):
+        c = Counts(int(tp), int(fp), int(fn))
+        row = {first_label: k}
+        if unit == "sentence" and documents is not None:
+            row["document"] = int(np.searchsorted(np.unique(documents), documents[k - 1])) + 1
+        row.update(tp=c.tp, fp=c.fp, fn=c.fn, precision=c.precision, recall=c.recall, f1=c.f1)
+        rows.append(row)
+    return rows
+
+
+def render_per_unit(report: Report, unit: str, fmt: str) -> str:
+    """``evaluate --per sentence|document`` as CSV or JSON (:func:`per_unit_rows`)."""
+    rows = per_unit_rows(report, unit)
+    if fmt == "json":
+        return json.dumps({"schema_version": 1, "per": unit, "signature": report.signature, "rows": rows},
+                          indent=2, ensure_ascii=False) + "\n"
+    header = list(rows[0]) if rows else [unit, "tp", "fp", "fn", "precision", "recall", "f1"]
+    return text.csv_text(header, [[row[h] for h in header] for row in rows])
