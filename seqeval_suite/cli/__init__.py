@@ -26,6 +26,7 @@ COMMANDS = {
     "validate": "seqeval_suite.cli.convert:validate",
     "curve": "seqeval_suite.cli.curve:curve",
     "threshold": "seqeval_suite.cli.threshold:threshold",
+    "export": "seqeval_suite.cli.export:export",
 }
 
 
