@@ -147,14 +147,67 @@ def _safe_loader():
             try:
                 if key in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key!r} (first on line {seen[key] + 1})", key_node.start_mark)
+                        None, None, f"duplicate key {excerpt(key)} (first on line {seen[key] + 1})", key_node.start_mark)
                 seen[key] = key_node.start_mark.line
             except TypeError:  # unhashable key; SafeLoader reports it itself
                 pass
         return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+
+    def compose_document(loader):
+        node = yaml.SafeLoader.compose_document(loader)
+        _check_expansion(node)
+        return node
+
+    Loader.compose_document = compose_document
     return Loader
+
+
+#: The most values a config may hold once its aliases are expanded: a real config holds
+#: a few hundred; an alias bomb (each alias repeating the last one tenfold) billions.
+MAX_EXPANDED_NODES = 100_000
+
+
+def _check_expansion(root) -> None:
+    """Refuse a document whose aliases expand to more than :data:`MAX_EXPANDED_NODES`
+    values, before anything is constructed or echoed (the composed graph shares aliased
+    nodes, so this walk costs one step per distinct node).
+
+    Raises:
+        yaml.YAMLError: naming the line of the biggest alias use.
+    """
+    import yaml
+
+    sizes: dict[int, int] = {}
+
+    def size(node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        sizes[id(node)] = 1  # a cycle (recursive alias) counts once while being measured
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        sizes[id(node)] = min(total, MAX_EXPANDED_NODES + 1)
+        return sizes[id(node)]
+
+    if root is not None and size(root) > MAX_EXPANDED_NODES:
+        raise yaml.composer.ComposerError(
+            None, None, f"the aliases expand to more than {MAX_EXPANDED_NODES:,} values (an alias bomb?)",
+            root.start_mark)
+
+
+def excerpt(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for messages that echo a value.
+
+    >>> excerpt("x" * 100, 10)
+    "'xxxxxx...(102 characters)"
+    """
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 4]}...({len(text)} characters)"
 
 
 def read_yaml(path: str | os.PathLike) -> Any:
@@ -181,7 +234,9 @@ def read_yaml(path: str | os.PathLike) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name}:{mark.line + 1}" if mark is not None else name
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{where}: invalid YAML: {problem}", hint="check the indentation and quoting") from None
+        hint = ("a config needs no aliases that large: write the values out"
+                if "alias bomb" in problem else "check the indentation and quoting")
+        raise ConfigError(f"{where}: invalid YAML: {problem}", hint=hint) from None
 
 
 # ------------------------------------------------------------------ validation
@@ -211,7 +266,8 @@ def _unknown_keys(data: dict, allowed: tuple[str, ...], where: str, problems: _P
         if key not in allowed:
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(allowed)})"
-            problems.add(_join(where, str(key)), f"unknown key{hint}")
+            shown = str(key) if len(str(key)) <= 60 else excerpt(str(key))
+            problems.add(_join(where, shown), f"unknown key{hint}")
 
 
 def _join(where: str, key: str) -> str:
@@ -247,7 +303,7 @@ def _string(data: dict, key: str, where: str, problems: _Problems, *, default=No
 def _ident(data: dict, key: str, where: str, problems: _Problems) -> str | None:
     value = _string(data, key, where, problems, required=True)
     if value and not _ID.match(value):
-        problems.add(_join(where, key), f"{value!r} is not a valid id: use letters, digits, '.', '_' and '-'")
+        problems.add(_join(where, key), f"{excerpt(value)} is not a valid id: use letters, digits, '.', '_' and '-'")
         return None
     return value
 
@@ -256,7 +312,7 @@ def _choice(value: Any, choices: tuple[str, ...], key: str, problems: _Problems,
     if not _expect(value, (str,), "a string", key, problems):
         return None
     if value.lower() not in choices:
-        problems.add(key, f"{value!r} is not one of {', '.join(choices)}{note}")
+        problems.add(key, f"{excerpt(value)} is not one of {', '.join(choices)}{note}")
         return None
     return value.lower()
 
@@ -269,7 +325,7 @@ def _types(value: Any, key: str, problems: _Problems) -> tuple[str, ...] | None:
     out = []
     for i, item in enumerate(value):
         if not isinstance(item, str) or not item.strip() or any(ch.isspace() for ch in item):
-            problems.add(f"{key}[{i}]", f"expected a type name (a non-empty string without spaces), got {item!r}")
+            problems.add(f"{key}[{i}]", f"expected a type name (a non-empty string without spaces), got {excerpt(item)}")
         else:
             out.append(item)
     if not value:
@@ -286,14 +342,14 @@ def _label_map(value: Any, key: str, problems: _Problems) -> dict[str, str | Non
     for source, target in value.items():
         where = f"{key}.{source}"
         if not isinstance(source, str) or not source or any(ch.isspace() for ch in source):
-            problems.add(where, f"a label must be a non-empty string without spaces, got {source!r}")
+            problems.add(where, f"a label must be a non-empty string without spaces, got {excerpt(source)}")
             continue
         if target is None or (isinstance(target, str) and target == "O"):
             out[source] = None  # dropped: its tags become O
         elif isinstance(target, str) and target and not any(ch.isspace() for ch in target):
             out[source] = target
         else:
-            problems.add(where, f"maps to {target!r}: expected a label (a string without spaces) or null to drop it")
+            problems.add(where, f"maps to {excerpt(target)}: expected a label (a string without spaces) or null to drop it")
     return out
 
 
@@ -375,7 +431,7 @@ def _scheme(value: Any, key: str, problems: _Problems) -> str | None:
     try:
         return normalize_scheme(value)
     except Exception:
-        problems.add(key, f"{value!r} is not a scheme: use auto, IOB1, IOB2, IOE1, IOE2, IOBES, BILOU or IO")
+        problems.add(key, f"{excerpt(value)} is not a scheme: use auto, IOB1, IOB2, IOE1, IOE2, IOBES, BILOU or IO")
         return None
 
 
@@ -403,7 +459,7 @@ def _entries(data: Any, section: str, keys: tuple[str, ...], problems: _Problems
         ident = _ident(entry, "id", where, problems)
         if ident is not None:
             if ident in seen:
-                problems.add(f"{where}.id", f"duplicate id {ident!r} (also {section}[{seen[ident]}])")
+                problems.add(f"{where}.id", f"duplicate id {excerpt(ident)} (also {section}[{seen[ident]}])")
             seen.setdefault(ident, i)
         yield i, where, entry, ident
 
@@ -426,7 +482,7 @@ def _corpora(data: Any, base: Path, scoring: Scoring, problems: _Problems) -> li
             try:
                 codecs.lookup(encoding)
             except LookupError:
-                problems.add(f"{where}.encoding", f"unknown encoding {encoding!r}")
+                problems.add(f"{where}.encoding", f"unknown encoding {excerpt(encoding)}")
         corpus = Corpus(
             id=cid or f"#{i}", path=path or Path(), file=entry.get("path") if isinstance(entry.get("path"), str) else "",
             name=_string(entry, "name", where, problems, default=None) or cid or "",
@@ -504,8 +560,14 @@ def _spacy(value: Any, base: Path, key: str, problems: _Problems) -> tuple[str |
     if "/" in value or os.sep in value or value.startswith("."):
         problems.add(key, f"{value}: no such pipeline directory (paths are relative to the config file)")
         return None, False
+    import re
     from importlib.util import find_spec
 
+    # Only a top-level name: find_spec("pkg.mod") would import (run) pkg to look inside it.
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", value):
+        problems.add(key, f"{excerpt(value)}: not a pipeline directory nor a package name (a spaCy package "
+                          "is a top-level name such as en_core_web_sm)")
+        return None, False
     if find_spec(value.replace("-", "_")) is None:
         problems.add(key, f"{value}: neither a pipeline directory nor an installed spaCy package "
                           "(nothing is downloaded: install the package first)")
@@ -531,7 +593,7 @@ def _systems(data: Any, base: Path, corpus_ids: list[str], problems: _Problems) 
                 key = f"{where}.predictions.{cid}"
                 if cid not in corpus_ids:
                     close = difflib.get_close_matches(str(cid), corpus_ids, n=1)
-                    problems.add(key, f"no corpus with id {cid!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+                    problems.add(key, f"no corpus with id {excerpt(cid)}" + (f" (did you mean {close[0]!r}?)" if close else ""))
                     continue
                 predictions[cid] = _runs(value, base, key, problems)
             for cid in corpus_ids:
@@ -540,7 +602,7 @@ def _systems(data: Any, base: Path, corpus_ids: list[str], problems: _Problems) 
         url = _string(entry, "url", where, problems)
         if url and not re.match(r"^https?://\S+$", url):
             # Boards link to it: only web addresses, never javascript: or file: links.
-            problems.add(f"{where}.url", f"{url!r}: give an address starting with http:// or https://")
+            problems.add(f"{where}.url", f"{excerpt(url)}: give an address starting with http:// or https://")
             url = None
         out.append(System(
             id=sid or f"#{i}", name=_string(entry, "name", where, problems) or sid or "", url=url,
@@ -629,7 +691,7 @@ def validate(data: Any, source: str | os.PathLike, *, base: Path | None = None) 
     _unknown_keys(data, TOP_KEYS, "", problems)
     name = _string(data, "name", "", problems)
     if name is not None and not _ID.match(name):
-        problems.add("name", f"{name!r} names the output folder: use letters, digits, '.', '_' and '-'")
+        problems.add("name", f"{excerpt(name)} names the output folder: use letters, digits, '.', '_' and '-'")
     name = name or Path(source).stem
     scoring = _scoring(data.get("scoring"), problems)
     corpora = _corpora(data.get("corpora"), base, scoring, problems)
