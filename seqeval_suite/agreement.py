@@ -32,7 +32,8 @@ from .core.options import Options
 from .core.score import decode_entities, score
 from .core.source import ArraySource
 from .core.vocab import TagVocabulary
-from .io.annotations import DEFAULT_MISSING, Annotation, Corpus, _check_names, _resolve_names, read_corpus
+from .io.annotations import (_COLUMN_HINT, DEFAULT_MISSING, Annotation, Corpus, _check_names, _resolve_names,
+                             read_corpus)
 from .io.conll import display_name
 from .io.formats import detect_format
 from .kappa import Statistic, cohen_kappa, fleiss_kappa, krippendorff_alpha
@@ -144,6 +145,8 @@ class AgreementReport:
         o = self.options
         missing = ",".join(m if m else "<empty>" for m in self.missing)
         extra = {"kappa_on": self.kappa_on, "missing": missing}
+        if self.nested is not None and self.nested.kappa_layers is None:
+            extra = {}  # span input: no tags, so neither setting changes a number
         if self.nested is not None:
             extra.update(next((p.report.signature_extra or {} for p in self.pairs if p.report is not None), {}))
         return signature(mode=o.mode, scheme=o.scheme, suffix=o.suffix, types=o.types, extra=extra)
@@ -590,7 +593,15 @@ def is_nested(annotations, *, format_in: str | None = None, layers=None, nested:
         annotations = [annotations]
     if isinstance(annotations, Mapping) or not all(isinstance(a, (str, os.PathLike)) for a in annotations):
         return False
-    return any(_input_format(str(a), format_in) == "brat" for a in annotations)
+    return any(_is_brat(str(a), format_in) for a in annotations)
+
+
+def _is_brat(path: str, format_in: str | None) -> bool:
+    """BRAT standoff, as ``evaluate`` recognises it unasked: a ``.ann`` file or a folder
+    holding one (a lone ``.txt`` is CoNLL unless nested input is asked for)."""
+    if format_in is not None:
+        return format_in == "brat"
+    return path.endswith(".ann") or (os.path.isdir(path) and any(n.endswith(".ann") for n in os.listdir(path)))
 
 
 def _input_format(path: str, format_in: str | None) -> str:
@@ -663,20 +674,25 @@ def agree_nested(annotations, *, names=None, gold: str | None = None, columns=No
             if message not in report.warnings:
                 report.warnings.append(message)
         report.pairs.append(_nested_pair(names_[i], names_[j], pair, matrices, i, j))
+    _nested_totals(report, _nested_input(source, layer_corpora, matrices))
+    first_layer = next(iter(layer_corpora.values())) if layer_corpora else None
+    if first_layer is not None:
+        report.warnings.extend(w for w in first_layer.warnings if w not in report.warnings)
+    if disagreements:
+        report.disagreements = find_nested_disagreements(paths, report.annotators, settings, first_layer)
+    return report
+
+
+def _nested_totals(report: AgreementReport, nested: NestedInput) -> None:
+    """Corpus-wide figures of nested input: every pair covers every sentence (none
+    can be missing), and the single-alphabet kappas are undefined with the reason."""
     first = report.pairs[0].report
     report.sentences, report.tokens = first.sentences, first.tokens
-    report.labelled = {name: first.sentences for name in names_}
-    report.nested = _nested_input(source, layer_corpora, matrices)
-    reason = report.nested.kappa_reason
-    report.fleiss_kappa = report.krippendorff_alpha = Statistic(None, reason, 0)
-    report.fleiss_sentences = 0
-    if layer_corpora:
-        report.fleiss_sentences = next(iter(report.nested.kappa_layers.values()))["fleiss_sentences"]
-        report.warnings.extend(w for w in next(iter(layer_corpora.values())).warnings if w not in report.warnings)
-    if disagreements:
-        first_corpus = next(iter(layer_corpora.values())) if layer_corpora else None
-        report.disagreements = find_nested_disagreements(paths, names_, settings, first_corpus)
-    return report
+    report.labelled = {name: first.sentences for name in report.annotators}
+    report.nested = nested
+    report.fleiss_kappa = report.krippendorff_alpha = Statistic(None, nested.kappa_reason, 0)
+    layers = list((nested.kappa_layers or {}).values())
+    report.fleiss_sentences = layers[0]["fleiss_sentences"] if layers else 0
 
 
 def _check_nested_call(annotations, *, columns, tag_column, missing, mode, layers, format_in):
@@ -744,23 +760,35 @@ def _layer_corpora(paths, names, spec: str, layer_names, options: Options, missi
     keys = list(layer_names) if layer_names is not None else [str(k) for k in range(1, len(columns) + 1)]
     corpora = {}
     for key, column in zip(keys, columns):
-        corpus = read_corpus(paths, names=names, tag_column=column, options=options, missing=missing)
-        _refuse_unlabelled(corpus, column)
+        try:
+            corpus = read_corpus(paths, names=names, tag_column=column, options=options, missing=missing)
+        except DataError as exc:
+            if exc.hint == _COLUMN_HINT:  # the reader's hint names flat agree's options
+                exc.hint = "--layers names the tag columns, 0-based (the token is column 0)"
+            raise
+        _refuse_unlabelled(corpus, missing)
         corpora[key] = corpus
     return corpora
 
 
-def _refuse_unlabelled(corpus: Corpus, column: int) -> None:
-    """Pairs of nested input are scored on whole files, so no sentence may be missing."""
-    for annotation in corpus.annotations:
+def _refuse_unlabelled(corpus: Corpus, missing: frozenset[str]) -> None:
+    """Pairs of nested input are scored on whole files, so no sentence may be missing.
+
+    Raises:
+        DataError: naming the first missing cell (file and line) of the first annotator
+            that has one.
+    """
+    for k, annotation in enumerate(corpus.annotations):
         unlabelled = annotation.labelled.find(0)
         if unlabelled < 0:
             continue
-        line = annotation.lines[corpus.offsets[unlabelled]] if len(annotation.lines) else None
-        at = annotation.source if line is None else f"{annotation.source}:{line}"
+        first, end = corpus.offsets[unlabelled], corpus.offsets[unlabelled + 1]
+        tags = corpus.tags_of(k)[first:end]
+        at = first + next(t for t, tag in enumerate(tags) if tag in missing)
+        where = f"{annotation.source}:{annotation.lines[at]}" if len(annotation.lines) else annotation.source
         raise DataError(
-            f"{at}: sentence {unlabelled + 1} has missing-label cells (--missing) in column {column}; nested "
-            "agreement scores every sentence of every pair, as evaluate does",
+            f"{where}: {corpus.tags_of(k)[at]!r} marks sentence {unlabelled + 1} as not labelled (--missing), "
+            "but nested agreement scores every sentence of every pair, as evaluate does",
             hint="label the sentence, or remove it from every annotator's file",
         )
 

@@ -11,6 +11,7 @@ from .report import render_report
 AGREE_FORMATS = ("table", "json", "csv", "markdown", "latex")
 _PAIR_HEADER = ["reference", "annotator", "sentences", "tokens", "precision", "recall", "f1", "kappa",
                 "kappa_entity"]
+_BUCKETS = ("flat", "nested", "outer", "inner")
 
 
 def _num(value: float | None, digits: int) -> str:
@@ -21,31 +22,63 @@ def _stat(stat, digits: int) -> str:
     return _num(stat.value, digits) if stat.value is not None else f"undefined ({stat.reason})"
 
 
-def _pair_rows(pairs, digits: int) -> list[list[str]]:
+def _pair_header(report) -> list[str]:
+    # Nested input has no single-alphabet kappa per pair: its kappas get their own
+    # section (layered CoNLL) or one line saying why they are undefined (span input).
+    return _PAIR_HEADER if report.nested is None else _PAIR_HEADER[:-2]
+
+
+def _pair_rows(pairs, digits: int, *, kappa: bool = True) -> list[list[str]]:
     rows = []
     for p in pairs:
         micro = p.report.micro if p.report is not None else None
-        rows.append([
+        row = [
             p.reference, p.annotator, str(p.sentences), str(p.tokens),
             _num(micro.precision if micro else None, digits), _num(micro.recall if micro else None, digits),
-            _num(p.f1, digits), _num(p.kappa.value, digits), _num(p.kappa_entity.value, digits),
-        ])
+            _num(p.f1, digits),
+        ]
+        if kappa:
+            row += [_num(p.kappa.value, digits), _num(p.kappa_entity.value, digits)]
+        rows.append(row)
     return rows
+
+
+def _nested_sections(report, digits: int) -> list[tuple[str, list[str], list[list[str]], int]]:
+    """Nested input: per pair, the layers' combined F1 and the bucket F1s; and, for
+    layered CoNLL, Cohen's kappa per layer."""
+    pairs = [p for p in report.pairs if p.report is not None and p.report.nested is not None]
+    rows = []
+    for p in pairs:
+        nested = p.report.nested
+        rows.append([p.reference, p.annotator, _num(nested["combined"]["micro"]["f1"], digits),
+                     *(_num(nested["buckets"][b]["f1"], digits) for b in _BUCKETS)])
+    sections = [("nested entities per pair: F1 of the layers combined, and per bucket",
+                 ["reference", "annotator", "combined", *_BUCKETS], rows, 2)]
+    layers = report.nested.layer_names
+    if layers:
+        alphabet = "full tags" if report.kappa_on == "tags" else "entity types"
+        sections.append((f"Cohen's kappa per layer (tag column; {alphabet}, token level)",
+                         ["reference", "annotator", *layers],
+                         [[p.reference, p.annotator, *(_num(p.kappa_layers[n]["kappa"].value, digits)
+                                                       for n in layers)] for p in pairs], 2))
+    return sections
 
 
 def _sections(report, digits: int) -> list[tuple[str, list[str], list[list[str]], int]]:
     """The report's tables as (title, header, rows, left-aligned columns), in reading order."""
     names = report.annotators
+    header, kappa = _pair_header(report), report.nested is None
     sections = []
     if report.gold is not None:
         board = report.leaderboard()
-        rows = [[str(k), *row[1:]] for k, row in enumerate(_pair_rows(board, digits), 1)]
+        rows = [[str(k), *row[1:]] for k, row in enumerate(_pair_rows(board, digits, kappa=kappa), 1)]
         sections.append((f"annotators against gold {report.gold}, best micro F1 first",
-                         ["rank", *_PAIR_HEADER[1:]], rows, 2))
+                         ["rank", *header[1:]], rows, 2))
     matrix = report.f1_matrix()
     sections.append(("pairwise entity micro F1", ["", *names],
                      [[a, *(_num(matrix[a][b], digits) if a != b else "-" for b in names)] for a in names], 1))
-    sections.append(("pairs (the reference is scored as gold)", _PAIR_HEADER, _pair_rows(report.pairs, digits), 2))
+    sections.append(("pairs (the reference is scored as gold)", header,
+                     _pair_rows(report.pairs, digits, kappa=kappa), 2))
     per_type = report.per_type_f1()
     keys = [f"{p.reference}~{p.annotator}" for p in report.pairs if p.report is not None]
     if per_type:
@@ -55,14 +88,19 @@ def _sections(report, digits: int) -> list[tuple[str, list[str], list[list[str]]
     sections.append(("mean pairwise F1", ["annotator", "f1", "labelled sentences"],
                      [[n, _num(means["per_annotator"][n], digits), str(report.labelled[n])] for n in names]
                      + [["overall", _num(means["overall"], digits), str(report.sentences)]], 1))
+    if report.nested is not None:
+        sections += _nested_sections(report, digits)
     return sections
 
 
 def _summary(report, digits: int) -> list[str]:
     m = len(report.annotators)
+    alphabet = "full tags" if report.kappa_on == "tags" else "entity types"
+    if report.nested is not None:
+        return _nested_summary(report, digits, alphabet)
     fleiss, alpha = report.fleiss_kappa, report.krippendorff_alpha
     return [
-        f"chance-corrected agreement on {'full tags' if report.kappa_on == 'tags' else 'entity types'} (token level)",
+        f"chance-corrected agreement on {alphabet} (token level)",
         f"Fleiss' kappa: {_stat(fleiss, digits)} over {report.fleiss_sentences} sentences "
         f"({fleiss.items} tokens) labelled by {'both' if m == 2 else f'all {m}'} annotators",
         f"Krippendorff's alpha (nominal): {_stat(alpha, digits)} over {alpha.items} tokens "
@@ -70,9 +108,27 @@ def _summary(report, digits: int) -> list[str]:
     ]
 
 
+def _nested_summary(report, digits: int, alphabet: str) -> list[str]:
+    """Nested input: the chance-corrected figures per layer, or why there are none."""
+    layers = report.nested.kappa_layers
+    if layers is None:
+        return [f"token-level kappas and alpha: undefined ({report.nested.kappa_reason})"]
+    out = [f"chance-corrected agreement on {alphabet} (token level), per layer (tag column)"]
+    for name, k in layers.items():
+        fleiss, alpha = k["fleiss_kappa"], k["krippendorff_alpha"]
+        out.append(f"layer {name}: Fleiss' kappa {_stat(fleiss, digits)} over {k['fleiss_sentences']} sentences "
+                   f"({fleiss.items} tokens); Krippendorff's alpha (nominal) {_stat(alpha, digits)}")
+    return out
+
+
 def _header_line(report) -> str:
-    return (f"{len(report.annotators)} annotators ({', '.join(report.annotators)}) on {report.sentences} "
+    line = (f"{len(report.annotators)} annotators ({', '.join(report.annotators)}) on {report.sentences} "
             f"sentences, {report.tokens} tokens; mode {report.options.mode}")
+    if report.nested is not None:
+        source = report.nested.source
+        line += "; nested input: " + (f"layered CoNLL, layers {', '.join(report.nested.layer_names)}"
+                                      if source == "layers" else f"{source} spans")
+    return line
 
 
 def render_agreement_table(report, digits: int = 4) -> str:
@@ -134,7 +190,39 @@ def render_agreement_csv(report, digits: int = 4) -> str:
                  report.fleiss_kappa.items])
     rows.append(["krippendorff_alpha", "", "", "", _blank(report.krippendorff_alpha.value), "",
                  report.krippendorff_alpha.items])
-    return text.csv_text(["statistic", "reference", "annotator", "type", "value", "sentences", "tokens"], rows)
+    header = ["statistic", "reference", "annotator", "type", "value", "sentences", "tokens"]
+    if report.nested is None:
+        return text.csv_text(header, rows)
+    return text.csv_text([*header, "part"], [row + [""] for row in rows] + _nested_csv_rows(report))
+
+
+def _nested_csv_rows(report) -> list[list[object]]:
+    """Nested input's extra figures, each naming its ``part``: ``layer NAME``,
+    ``combined`` or a bucket (flat, nested, outer, inner)."""
+    rows: list[list[object]] = []
+    for p in report.pairs:
+        if p.report is None:
+            continue
+        nested = p.report.nested
+        for name, layer in nested["layers"].items():
+            rows.append(["f1", p.reference, p.annotator, "", layer["micro"]["f1"], p.sentences, p.tokens,
+                         f"layer {name}"])
+        rows.append(["f1", p.reference, p.annotator, "", nested["combined"]["micro"]["f1"], p.sentences, p.tokens,
+                     "combined"])
+        for bucket in _BUCKETS:
+            rows.append(["f1", p.reference, p.annotator, "", nested["buckets"][bucket]["f1"], p.sentences,
+                         p.tokens, bucket])
+        for name, stats in (p.kappa_layers or {}).items():
+            for stat in ("kappa", "kappa_entity"):
+                s = stats[stat]
+                rows.append([stat, p.reference, p.annotator, "", _blank(s.value), p.sentences, s.items,
+                             f"layer {name}"])
+    for name, k in (report.nested.kappa_layers or {}).items():
+        rows.append(["fleiss_kappa", "", "", "", _blank(k["fleiss_kappa"].value), k["fleiss_sentences"],
+                     k["fleiss_kappa"].items, f"layer {name}"])
+        rows.append(["krippendorff_alpha", "", "", "", _blank(k["krippendorff_alpha"].value), "",
+                     k["krippendorff_alpha"].items, f"layer {name}"])
+    return rows
 
 
 def _blank(value: float | None) -> object:
@@ -150,7 +238,11 @@ def render_agreement(report, fmt: str, *, digits: int | None = None) -> str:
     return renderer(report) if digits is None else renderer(report, digits)
 
 
-def render_disagreements(rows: Sequence[dict], annotators: Sequence[str]) -> str:
-    """The disagreement list as CSV (see :func:`seqeval_suite.agreement.find_disagreements`)."""
-    header = ["sentence", "line", "start", "end", "text", *annotators, "kind"]
+def render_disagreements(rows: Sequence[dict], annotators: Sequence[str], *, nested: bool = False) -> str:
+    """The disagreement list as CSV (see :func:`seqeval_suite.agreement.find_disagreements`;
+    ``nested``: one row per entity, :func:`~seqeval_suite.agreement.find_nested_disagreements`)."""
+    if nested:
+        header = ["sentence", "line", "start", "end", "text", "type", *annotators]
+    else:
+        header = ["sentence", "line", "start", "end", "text", *annotators, "kind"]
     return text.csv_text(header, [[row[h] for h in header] for row in rows])
