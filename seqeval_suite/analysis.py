@@ -16,6 +16,20 @@ prediction (``none`` × its type). Buckets after Fu et al. (2020, "Interpretable
 Multi-dataset Evaluation for Named Entity Recognition"): exact-match P/R/F1 where each
 entity falls in the bucket of its own attribute (entity length, sentence length,
 whether its string occurs as an entity in a training file, type).
+
+**Nested and overlapping entities** (issue 17; :func:`analyze_nested`): the same rules,
+each entity judged against the entities of the other side in its sentence, however they
+nest. Entities are a multiset there, as in :mod:`seqeval_suite.nested`'s exact
+matching: ``correct`` pairs identical entities (span and type) one to one, so two
+identical gold entities need two identical predictions, and correct is still the
+exact-match TP. An entity left without an identical partner is judged by the other
+rules against the other side's entities that are not correct: a correct entity is
+explained by its twin and explains no error (so an inner entity that nothing predicts is
+``missed`` even when its outer entity is predicted correctly, and a predicted inner
+entity inside a correct outer one with no gold counterpart is ``spurious``). Flat spans
+never overlap a correct entity of the other side but their own twin, so for them these
+are the plain rules. One more table buckets each entity by its own side's geometry
+(flat/nested, outer/inner), as ``evaluate`` reports it.
 """
 from __future__ import annotations
 
@@ -64,7 +78,16 @@ def classify(entity: Span, others: Sequence[Span], *, gold_side: bool) -> tuple[
 
 
 def classify_sentence(gold: Iterable[Span], pred: Iterable[Span]):
-    """Classify every entity of one sentence.
+    """Classify every entity of one sentence; entities may nest, overlap or repeat.
+
+    ``correct`` pairs identical entities one to one (a multiset match: a span and type
+    twice in gold and once in the prediction is one correct). Every other entity is
+    judged by the other rules against the other side's entities that are not correct:
+    a correct prediction is explained by its gold twin and explains nothing else, so a
+    gold entity nested in a correctly predicted one and predicted by nothing is
+    ``missed``, not a boundary error against the outer prediction. Flat spans neither
+    repeat nor overlap a correct entity of the other side unless they are it, so for
+    them this is the plain rule.
 
     Returns:
         ``(gold_rows, pred_rows)``, each a list of ``(span, category, partner)`` in
@@ -73,10 +96,33 @@ def classify_sentence(gold: Iterable[Span], pred: Iterable[Span]):
     >>> g, p = classify_sentence([(0, 2, "LOC")], [(0, 1, "LOC"), (3, 4, "PER")])
     >>> [c for _, c, _ in g], [c for _, c, _ in p]
     (['boundary'], ['boundary', 'spurious'])
+    >>> [c for _, c, _ in classify_sentence([(0, 2, "A"), (0, 2, "A")], [(0, 2, "A")])[0]]
+    ['correct', 'missed']
     """
-    gold, pred = sorted(set(gold)), sorted(set(pred))
-    return ([(s, *classify(s, pred, gold_side=True)) for s in gold],
-            [(s, *classify(s, gold, gold_side=False)) for s in pred])
+    gold, pred = sorted(gold), sorted(pred)
+    return _side_rows(gold, pred, gold_side=True), _side_rows(pred, gold, gold_side=False)
+
+
+def _side_rows(mine: list[Span], others: list[Span], *, gold_side: bool) -> list:
+    """Rows of one side: the first copies of an entity, up to the other side's number of
+    copies, are correct; the rest are classified against the other side's entities that
+    are not correct themselves (a correct entity is explained by its twin)."""
+    wanted = Counter(mine)
+    unpaired = []
+    for o in others:
+        if wanted[o]:
+            wanted[o] -= 1
+        else:
+            unpaired.append(o)
+    available = Counter(others)
+    rows = []
+    for span in mine:
+        if available[span]:
+            available[span] -= 1
+            rows.append((span, "correct", span))
+        else:
+            rows.append((span, *classify(span, unpaired, gold_side=gold_side)))
+    return rows
 
 
 def _bin(value: int, bins) -> str:
@@ -113,6 +159,11 @@ class ErrorReport:
     has_train: bool = False
     warnings: list[str] = field(default_factory=list)
     partial: PartialMatcher = field(default_factory=PartialMatcher)
+    #: Nested input only: ``{"buckets", "max_depth"}`` of the flat/nested/outer/inner
+    #: figures, as :func:`seqeval_suite.nested.evaluate_nested` reports them.
+    nesting: dict | None = None
+    #: Documents in gold; examples name theirs when there is more than one.
+    documents: int = 0
 
     # -- totals --------------------------------------------------------------------
     def overall(self, side: str) -> Counter:
@@ -182,13 +233,20 @@ class ErrorReport:
             "buckets": {name: {label: b.counts().scores() for label, b in bins.items()}
                         for name, bins in self.buckets.items()},
             "warnings": list(self.warnings),
+            **({"nested": self.nesting} if self.nesting is not None else {}),
         }
 
     # -- accumulation ------------------------------------------------------------------
     def add_sentence(self, gold: Iterable[Span], pred: Iterable[Span], length: int,
                      tokens: Sequence[str] | None = None, sentence: int = 0, line: int | None = None,
-                     train: set[str] | None = None) -> None:
-        """Classify one sentence of ``length`` tokens and add it to every table."""
+                     train: set[str] | None = None, *, nested: bool = False,
+                     document: int | None = None) -> None:
+        """Classify one sentence of ``length`` tokens and add it to every table.
+
+        ``nested``: mark examples with every entity of each side that overlaps them
+        (:func:`mark_nested`) rather than the one span, and keep ``document`` (1-based,
+        or None) with them.
+        """
         gold_rows, pred_rows = classify_sentence(gold, pred)
         self.partial.add([r[0] for r in gold_rows], [r[0] for r in pred_rows])
         n = length
@@ -211,7 +269,9 @@ class ErrorReport:
                 self.events[key] += 1
                 if key not in self.first_seen:
                     self.first_seen[key] = {"sentence": sentence, "line": line,
-                                            "marked_gold": mark(tokens, n, g), "marked_pred": mark(tokens, n, p)}
+                                            **_marked(tokens, n, g, p, gold_rows, pred_rows, nested)}
+                    if nested:
+                        self.first_seen[key]["document"] = document
 
     def _bucket(self, side: str, span: Span, category: str, n: int, text: str, train: set[str] | None) -> None:
         keys = [("entity_length", _bin(span[1] - span[0], ENTITY_LENGTH_BINS)),
@@ -237,6 +297,18 @@ class ErrorReport:
             self.buckets[name] = {label: bins[label] for label in order if label in bins}
 
 
+def _marked(tokens, n: int, g: Span | None, p: Span | None, gold_rows, pred_rows, nested: bool) -> dict:
+    """``marked_gold``/``marked_pred`` of an example about gold ``g`` and prediction ``p``."""
+    if not nested:
+        return {"marked_gold": mark(tokens, n, g), "marked_pred": mark(tokens, n, p)}
+    focus = [s for s in (g, p) if s is not None]
+    out = {}
+    for name, rows, own in (("marked_gold", gold_rows, g), ("marked_pred", pred_rows, p)):
+        spans = [r[0] for r in rows if any(_overlaps(r[0], f) for f in focus)]
+        out[name] = mark_nested(tokens, n, spans, spans.index(own) if own is not None else None)
+    return out
+
+
 def mark(tokens: Sequence[str] | None, n: int, span: Span | None) -> str:
     """The sentence with ``span`` in brackets followed by its type.
 
@@ -248,6 +320,53 @@ def mark(tokens: Sequence[str] | None, n: int, span: Span | None) -> str:
         return " ".join(words)
     start, end, type_ = span
     return " ".join([*words[:start], "[" + " ".join(words[start:end]) + "]" + type_, *words[end:]])
+
+
+def mark_nested(tokens: Sequence[str] | None, n: int, spans: Sequence[Span], focus: int | None = None) -> str:
+    """The sentence with every span in brackets followed by its type, brackets nesting
+    as the spans do; the span at index ``focus`` (the one an example is about) is in
+    braces instead.
+
+    Brackets cannot show two spans that cross (each holds a token of the other and one
+    of its own), so such spans go into separate copies of the sentence joined by
+    `` | ``: the first copy holds the focus and every span that crosses nothing before
+    it in sentence order (outer first), the next copy what is left, and so on.
+
+    >>> words = ["at", "Ulm", "University", "Hospital"]
+    >>> mark_nested(words, 4, [(1, 4, "ORG"), (1, 3, "ORG"), (1, 2, "LOC")], focus=2)
+    'at [[{Ulm}LOC University]ORG Hospital]ORG'
+    >>> mark_nested(["a", "b", "c"], 3, [(0, 2, "X"), (1, 3, "Y")])
+    '[a b]X c | a [b c]Y'
+    """
+    words = list(tokens) if tokens is not None else ["_"] * n
+    if not spans:
+        return " ".join(words)
+    order = sorted(range(len(spans)), key=lambda k: (k != focus, spans[k][0], -spans[k][1], spans[k][2], k))
+    groups: list[list[int]] = []
+    for k in order:
+        home = next((g for g in groups if not any(_crosses(spans[k], spans[j]) for j in g)), None)
+        if home is None:
+            groups.append([k])
+        else:
+            home.append(k)
+    return " | ".join(_bracketed(words, [(spans[k], k == focus) for k in group]) for group in groups)
+
+
+def _crosses(a: Span, b: Span) -> bool:
+    """Whether two spans overlap without one containing the other."""
+    return _overlaps(a, b) and not (a[0] <= b[0] and b[1] <= a[1]) and not (b[0] <= a[0] and a[1] <= b[1])
+
+
+def _bracketed(words: list[str], spans: list[tuple[Span, bool]]) -> str:
+    """``words`` with each of ``spans`` (no two crossing) bracketed; outer spans open first."""
+    opening: dict[int, list[str]] = {}
+    closing: dict[int, list[str]] = {}
+    for (start, end, type_), focus in sorted(spans, key=lambda x: (x[0][0], -x[0][1], not x[1])):
+        opening.setdefault(start, []).append("{" if focus else "[")
+        # opened later, inside: closes first
+        closing.setdefault(end, []).insert(0, ("}" if focus else "]") + type_)
+    return " ".join("".join(opening.get(k, [])) + word + "".join(closing.get(k + 1, []))
+                    for k, word in enumerate(words))
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -341,6 +460,84 @@ def analyze(gold, pred=None, *, train=None, top: int = 10, mode: str = "lenient"
     return report
 
 
+def analyze_nested(gold, pred=None, *, layers=None, type_map=None, format_in=None, span_key=None,
+                   tokenizer: str = "whitespace", discontinuous: str = "span", token_column: int = 0,
+                   train=None, top: int = 10, mode: str = "lenient", scheme: str = "auto", suffix: bool = False,
+                   types=None, delimiter: str | None = None, comments: bool = False,
+                   encoding: str = "utf-8") -> ErrorReport:
+    """:func:`analyze` for entities that nest or overlap (issue 17): layered CoNLL or span inputs.
+
+    Every entity is classified against the other side's entities of its sentence (the
+    rules in the module docstring; ``correct`` is a one-to-one multiset match, so it
+    equals the exact-match TP of :func:`seqeval_suite.nested.evaluate_nested`, overall
+    and per type). The report adds the flat/nested and outer/inner buckets, and examples
+    show every entity of each side that overlaps them, brackets nesting
+    (``[[{Ulm}LOC University]ORG Hospital]ORG``).
+
+    The inputs are read twice: once by :func:`~seqeval_suite.nested.evaluate_nested`
+    (the buckets and the readers' warnings), once for the entities as Python values
+    (:func:`~seqeval_suite.nested.nested_sentences`); so none of them may be ``-``.
+
+    Args:
+        gold, pred: paths, as :func:`~seqeval_suite.nested.evaluate_nested` takes them
+            (``pred`` None: one layered CoNLL file holding both sides, ``layers`` as
+            ``"2,3:4,5"``).
+        layers, type_map, format_in, span_key, tokenizer, discontinuous: the nested
+            input's settings, as for :func:`~seqeval_suite.nested.evaluate_nested`.
+        token_column: layered CoNLL: the column holding the token text.
+        train: a training file in gold's form (the same ``layers``, gold's columns; the
+            same span format): adds the ``in_train`` bucket.
+        top, mode, scheme, suffix, types, delimiter, comments, encoding: as for :func:`analyze`.
+
+    Raises:
+        UsageError: conlleval mode, stdin as an input, and the nested settings'
+            usage errors. DataError: as :func:`~seqeval_suite.nested.evaluate_nested`
+            (misaligned inputs name both files and the sentence).
+    """
+    from .nested import evaluate_nested, nested_sentences
+
+    if str(mode).lower() == "conlleval":
+        raise UsageError("error analysis needs entity spans, which conlleval mode does not give",
+                         hint="use --mode lenient (or strict with --scheme)")
+    if "-" in (str(gold), str(pred), str(train)):
+        raise UsageError("nested error analysis reads its inputs twice, and '-' (stdin) can be read only once",
+                         hint="save the input to a file and name it")
+    settings = {"layers": layers, "type_map": type_map, "format_in": format_in, "span_key": span_key,
+                "tokenizer": tokenizer, "discontinuous": discontinuous, "mode": mode, "scheme": scheme,
+                "suffix": suffix, "types": types, "delimiter": delimiter, "comments": comments,
+                "encoding": encoding}
+    scored = evaluate_nested(gold, pred, **settings)
+    seen = nested_train_strings(train, one_file=pred is None, token_column=token_column,
+                                **settings) if train is not None else None
+    report = ErrorReport(top=top, has_train=seen is not None, documents=scored.documents,
+                         nesting={"buckets": scored.nested["buckets"], "max_depth": scored.nested["max_depth"]})
+    for k, sentence in enumerate(nested_sentences(gold, pred, token_column=token_column, **settings), 1):
+        # a layered CoNLL line is unique in its file; span inputs number lines per document (BRAT)
+        document = sentence.document + 1 if layers is None else None
+        report.add_sentence([e[:3] for e in sentence.gold], [e[:3] for e in sentence.pred], len(sentence.tokens),
+                            sentence.tokens, k, sentence.line, seen, nested=True, document=document)
+    report.sort_buckets()
+    report.warnings.extend(scored.warnings)
+    return report
+
+
+def nested_train_strings(path, *, one_file: bool = False, layers=None, token_column: int = 0, **settings) -> set[str]:
+    """Surface strings of the entities of a nested training file, read as gold is read:
+    layered CoNLL with gold's ``layers`` columns (``one_file``: ``layers`` names gold
+    and prediction columns, and the gold ones are used), or gold's span format.
+
+    ``settings``: the other keyword arguments of :func:`seqeval_suite.nested.nested_sentences`.
+    """
+    from .nested import nested_sentences, parse_layers
+
+    if layers is not None:
+        columns = layers[0] if isinstance(layers, tuple) else parse_layers(layers, one_file=one_file)[0]
+        layers = (columns, columns)
+    # the file is its own prediction: nested_sentences reads sides in pairs
+    sentences = nested_sentences(path, path, layers=layers, token_column=token_column, **settings)
+    return {" ".join(s.tokens[start:end]) for s in sentences for start, end, _type, _layer in s.gold}
+
+
 # -- rendering ---------------------------------------------------------------------------
 
 FORMATS = ("table", "json", "csv", "markdown", "latex")
@@ -384,6 +581,8 @@ def tables(report: ErrorReport, digits: int = 2) -> list[tuple[str, list[str], l
             bucket_rows.append([name, label, c.support, c.predicted,
                                 _pct(c.precision, digits), _pct(c.recall, digits), _pct(c.f1, digits)])
     out.append(("Exact-match F1 by bucket", ["bucket", "value", "gold", "pred", *_PRF], bucket_rows, 2))
+    if report.nesting is not None:
+        out.append(_nesting_table(report.nesting, digits))
     examples = []
     for k, e in enumerate(report.examples(), 1):
         examples.append([k, e["count"], e["category"],
@@ -397,10 +596,25 @@ def tables(report: ErrorReport, digits: int = 2) -> list[tuple[str, list[str], l
     return out
 
 
+def _nesting_table(nesting: dict, digits: int) -> tuple[str, list[str], list[list], int]:
+    """Nested input's flat/nested/outer/inner figures. A correct pair can fall in two
+    buckets (a gold entity nested, its prediction flat), so recall counts the gold
+    entities of a bucket and precision its predictions, each side's own."""
+    depth = nesting["max_depth"]
+    rows = [[name, b["gold"], b["pred"], b["gold_matched"], b["pred_matched"],
+             *(_pct(b[k], digits) for k in ("precision", "recall", "f1"))]
+            for name, b in nesting["buckets"].items()]
+    title = (f"Exact-match F1 by nesting (each entity in its own side's bucket; max depth: gold {depth['gold']}, "
+             f"pred {depth['pred']})")
+    return title, ["bucket", "gold", "pred", "gold correct", "pred correct", *_PRF], rows, 1
+
+
 def _example_lines(report: ErrorReport) -> str:
     lines = []
     for k, e in enumerate(report.examples(), 1):
         where = f"sentence {e['sentence']}" + (f", line {e['line']}" if e["line"] else "")
+        if e.get("document") is not None and report.documents > 1:
+            where = f"document {e['document']}, " + where
         lines.append(f"{k}. {e['category']} ({where})")
         lines.append(f"   gold: {e['marked_gold']}")
         lines.append(f"   pred: {e['marked_pred']}")
