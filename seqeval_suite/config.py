@@ -204,7 +204,7 @@ def excerpt(value: Any, limit: int = 60) -> str:
     """``repr(value)`` cut to ``limit`` characters, for messages that echo a value.
 
     >>> excerpt("x" * 100, 10)
-    "'xxxxxx...(102 characters)"
+    "'xxxxx...(102 characters)"
     """
     text = repr(value)
     return text if len(text) <= limit else f"{text[:limit - 4]}...({len(text)} characters)"

@@ -27,9 +27,11 @@ from .core.options import METRICS as STATS_METRICS
 from .errors import DataError, SeqevalSuiteError
 from .signature import signature
 
-RESULTS_SCHEMA_VERSION = 1
+#: 2 (issue 19): each run and each (system, corpus) entry carries ``derived`` P/R/F1 computed
+#: from its counts; ``render`` still reads version 1 files (and adds them).
+RESULTS_SCHEMA_VERSION = 2
 #: Bumped whenever a cached unit's layout changes, so stale entries are ignored.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 CACHE_DIR = ".seqeval-suite-cache"
 # Markers that stand for the input files in cached warnings (their paths are not part
 # of the cache key, and outputs must not hold absolute paths).
@@ -165,25 +167,76 @@ def _mapped(pairs, gold_map: dict, pred_map: dict, suffix: bool) -> Iterator:
 
 
 def _spacy_source(unit: Unit, options):
-    """Pairs of gold tags and the pipeline's tags on the gold file's own tokens."""
+    """Pairs of gold tags and the pipeline's tags on the gold file's own tokens.
+
+    When the gold marks documents (CoNLL ``-DOCSTART-`` lines, JSON Lines or Label
+    Studio document ids, the Docs of a DocBin), the pipeline tags one Doc per document
+    with the gold sentence starts set, as spaCy's ``nlp.evaluate`` runs it, and its
+    entities are split back into the sentences (an entity crossing a sentence boundary
+    is cut there, and counted in a warning); otherwise each sentence is its own Doc
+    (issue 19). Document numbers follow the reader's rule: in conlleval mode, where
+    ``-DOCSTART-`` is a token as conlleval.pl reads it, a sentence starting with it
+    starts a document.
+    """
     from .evaluate import Pair, PairSource
     from .io.formats import detect_format, read_tagged
-    from .io.spacy_pipeline import tag_sentences
+    from .io.spacy_pipeline import tag_documents, tag_sentences
 
+    sentences: list[tuple[list[str], list[str], list[int]]] = []
+    documents: list[int] = []
     if detect_format(unit.gold) == "conll":
         import dataclasses
 
-        from .core.source import ConllSource
+        from .core.source import ConllSource, column_of
+        from .io.conll import DOCSTART
 
         conll = ConllSource(unit.gold, None, dataclasses.replace(options, gold_column=-1, pred_column=-1))
         reader = conll.gold_reader
-        sentences = [(tokens, tags, lines) for tags, _, lines, _, tokens in conll.sentence_pairs()]
+        conlleval, starts = options.mode == "conlleval", 0
+        for block, _, _ in conll.side_blocks():
+            numbers = block.sentence_document.tolist()  # all 0 in conlleval mode, as the script
+            for k in range(block.n_sentences):
+                sentence = block.sentence(k)
+                if len(sentence.rows[0]) < 2:
+                    raise DataError(f"{reader.name}:{sentence.lines[0]}: a spaCy system needs the gold "
+                                    "tokens, but the line has one column",
+                                    hint="the gold file needs 'token ... tag'")
+                tokens = sentence.column(0)
+                sentences.append((tokens, column_of(sentence, -1, reader.name), sentence.lines))
+                starts += conlleval and tokens[0] == DOCSTART
+                documents.append(starts if conlleval else numbers[k])
+        marked = reader.documents > 0
     else:
         reader = read_tagged(unit.gold, encoding=options.encoding)
-        sentences = [(s.tokens, s.tags, [s.line] * len(s.tags)) for s in reader]
-    predicted = tag_sentences(unit.pred, [tokens for tokens, _, _ in sentences])
-    pairs = (Pair(tags, pred, lines, None) for (_, tags, lines), pred in zip(sentences, predicted))
-    return PairSource(pairs, getattr(reader, "name", unit.gold), unit.pred_file, (reader,))
+        for s in reader:
+            sentences.append((s.tokens, s.tags, [s.line] * len(s.tags)))
+            # A DocBin sentence's line is its Doc's index; JSON readers count documents as they go.
+            documents.append(s.line if reader.format == "spacy" else reader.documents)
+        marked = reader.format == "spacy"
+        if reader.format in ("jsonl", "labelstudio") and sentences:
+            # The count alone cannot tell one marked document from none: look for an id.
+            from .io.jsonl import _json_lines, _load_tasks
+            from .io.tagged import document_id
+
+            records = ((record for _, record in _json_lines(unit.gold, options.encoding))
+                       if reader.format == "jsonl" else _load_tasks(unit.gold, options.encoding))
+            marked = any(document_id(record) is not None for record in records)
+    tokens = [t for t, _, _ in sentences]
+    cut: list[tuple[str, str]] = []
+    predicted = tag_documents(unit.pred, tokens, documents, cut=cut) if marked else tag_sentences(unit.pred, tokens)
+
+    def pairs() -> Iterator:
+        for (_, tags, lines), pred in zip(sentences, predicted):
+            yield Pair(tags, pred, lines, None)
+        if cut:
+            examples = "; ".join(f"{text!r} {label}" for text, label in cut[:3])
+            source.warnings.append(
+                f"{unit.pred}: {len(cut)} predicted entit{'ies' if len(cut) != 1 else 'y'} crossed a gold "
+                f"sentence boundary and {'were' if len(cut) != 1 else 'was'} cut there into one entity "
+                f"per sentence, e.g. {examples}")
+
+    source = PairSource(pairs(), getattr(reader, "name", unit.gold), unit.pred_file, (reader,))
+    return source
 
 
 def score_unit(unit: Unit) -> dict:
@@ -528,6 +581,7 @@ def assemble(config: Config, runs: list[tuple[Unit, dict, dict]]) -> dict:
             entry["match"] = {k: result["match"][k] for k in ("schema", "overall", "per_type")}
         if "analysis" in result:
             entry["analysis"] = result["analysis"]
+        entry["derived"] = derived_figures(entry, config.scoring.beta)
         by_pair.setdefault((unit.system, unit.corpus), []).append(entry)
     gold_hashes = {unit.corpus: hashes["gold"] for unit, hashes, _ in runs}
     corpus_sizes = {unit.corpus: (r["sentences"], r["tokens"]) for unit, _, r in runs}
@@ -543,6 +597,7 @@ def assemble(config: Config, runs: list[tuple[Unit, dict, dict]]) -> dict:
                                        extra=_signature_extra(config, options)),
                 "label_map": _compose(system.label_map, corpus.label_map) or None,
                 "runs": by_pair[(system.id, corpus.id)],
+                "derived": entry_derived(by_pair[(system.id, corpus.id)]),
             })
     return {
         "schema_version": RESULTS_SCHEMA_VERSION,
@@ -632,3 +687,54 @@ def _match_counts(block: dict) -> tuple[dict[str, Counts], Counts]:
     schema = block["schema"]
     per_type = {t: as_counts(MatchCounts(**c), schema) for t, c in block["per_type"].items()}
     return per_type, as_counts(MatchCounts(**block["overall"]), schema)
+
+
+# ------------------------------------------------------------------ derived figures (issue 19)
+#: What a ``derived`` block is, said once in every (system, corpus) entry.
+DERIVED_NOTE = ("computed from the counts in this file (0/0 is 0.0): micro, macro, weighted and per_type "
+                "are means over runs, std their sample standard deviations (null with one run); each run's "
+                "own figures are in its derived block")
+
+
+def _prf(counts) -> dict[str, float]:
+    return {"precision": counts.precision, "recall": counts.recall, "f1": counts.f1}
+
+
+def derived_figures(run: dict, beta: float = 1.0) -> dict:
+    """P/R/F1 of one run (micro, macro, weighted and per type) from its counts, as the
+    boards compute them: the partial-match schema's counts when the run has ``match``.
+
+    >>> d = derived_figures({"per_type": {"PER": {"tp": 1, "fp": 1, "fn": 0}}})
+    >>> d["micro"], d["per_type"]["PER"]["recall"]
+    ({'precision': 0.5, 'recall': 1.0, 'f1': 0.6666666666666666}, 1.0)
+    """
+    if "match" in run:
+        per_type, micro = _match_counts(run["match"])
+    else:
+        per_type = {t: Counts(c["tp"], c["fp"], c["fn"]) for t, c in run["per_type"].items()}
+        micro = total(per_type.values())
+    out = {"micro": _prf(micro), "macro": _prf(macro(per_type)), "weighted": _prf(weighted(per_type)),
+           "per_type": {t: _prf(c) for t, c in per_type.items()}}
+    if beta != 1.0:
+        from .counts import fbeta_of
+
+        out["micro"]["fbeta"] = fbeta_of(micro.precision, micro.recall, beta)
+    return out
+
+
+def entry_derived(runs: list[dict]) -> dict:
+    """The mean (and, with several runs, the sample standard deviation) over runs of each
+    run's ``derived`` figures; a type missing from a run counts 0 there, as on the boards."""
+    from statistics import mean, stdev
+
+    figures = [run["derived"] for run in runs]
+    types = sorted({t for f in figures for t in f["per_type"]})
+
+    def over_runs(summary) -> dict:
+        out = {group: {k: summary([f[group][k] for f in figures]) for k in figures[0][group]}
+               for group in ("micro", "macro", "weighted")}
+        out["per_type"] = {t: {k: summary([f["per_type"].get(t, {}).get(k, 0.0) for f in figures])
+                               for k in ("precision", "recall", "f1")} for t in types}
+        return out
+
+    return {"note": DERIVED_NOTE, **over_runs(mean), "std": over_runs(stdev) if len(runs) > 1 else None}

@@ -8,8 +8,6 @@ is shown, and the board says so.
 """
 from __future__ import annotations
 
-import html
-
 from ..analysis import CATEGORIES
 from . import text
 
@@ -62,43 +60,28 @@ def markdown_section(results: dict, board) -> str:
     )
 
 
-def _esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _stacked_bar(name: str, counts: dict[str, int]) -> str:
-    total = sum(counts.values()) or 1
-    parts = "".join(
-        f'<span class="seg" style="width:{100 * counts[c] / total:.2f}%;background:{COLOURS[c]}" '
-        f'title="{_esc(c)}: {counts[c]}"></span>' for c in CATEGORIES if counts[c])
-    return (f'<div class="bar-row"><span class="bar-label">{_esc(name)}</span>'
-            f'<span class="bar-track stacked">{parts}</span>'
-            f'<span class="bar-value">{sum(counts.values())}</span></div>')
-
-
-def _html_table(header: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f'<th scope="col">{_esc(h)}</th>' for h in header)
-    body = "\n".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>" for row in rows)
-    return f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody></table></div>'
-
-
-def html_section(results: dict, board) -> str:
-    """The breakdown (a stacked bar per system and a table) and the top system's confusion
-    matrix of one corpus board, as HTML ('' if none). Every user string is escaped."""
+def analysis_view(results: dict, board) -> dict | None:
+    """What the HTML shows of one corpus board's analysis (None if there is none): a
+    stacked bar and a table row per system, and the top system's confusion matrix.
+    Plain values: the Jinja2 template (``templates/_analysis.html``) escapes them."""
     analyses = _first_runs(results, board.id)
     if not analyses or board.id == "overall":
-        return ""
+        return None
     ranked = _rows(board, analyses)
-    legend = "".join(f'<span class="key"><span class="swatch" style="background:{COLOURS[c]}"></span>{_esc(c)}</span>'
-                     for c in CATEGORIES)
-    bars = "\n".join(_stacked_bar(name, counts) for name, counts in ranked)
-    table = _html_table(["System", *CATEGORIES], [[name, *(counts[c] for c in CATEGORIES)] for name, counts in ranked])
+    bars = []
+    for name, counts in ranked:
+        total = sum(counts.values())
+        bars.append({"name": name, "total": total, "segments": [
+            {"category": c, "count": counts[c], "colour": COLOURS[c], "width": f"{100 * counts[c] / (total or 1):.2f}"}
+            for c in CATEGORIES if counts[c]]})
     top = board.rows[0]
     header, matrix = _confusion_table(analyses[top.system]["confusion"])
-    return (
-        f'<div class="analysis">\n<h3>Error breakdown <small>(entities{_esc(_note(results, board))})</small></h3>\n'
-        f'<div class="legend">{legend}</div>\n'
-        f'<div class="chart" role="img" aria-label="error categories by system">\n{bars}\n</div>\n{table}\n'
-        f"<h3>Type confusions of the top system, {_esc(top.name)}</h3>\n"
-        f"{_html_table(header, matrix)}\n</div>"
-    )
+    return {
+        "note": _note(results, board),
+        "legend": [{"category": c, "colour": COLOURS[c]} for c in CATEGORIES],
+        "bars": bars,
+        "table": {"header": ["System", *CATEGORIES],
+                  "rows": [[name, *(str(counts[c]) for c in CATEGORIES)] for name, counts in ranked]},
+        "top": top.name,
+        "confusion": {"header": header, "rows": matrix},
+    }
