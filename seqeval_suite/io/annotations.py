@@ -1,12 +1,15 @@
 """Reading annotators' tags for agreement (SPEC §6): :func:`read_corpus`.
 
 Reads every annotator's tags -- one file each (CoNLL, JSON Lines, a Label Studio
-export or a spaCy DocBin), several tag columns of one CoNLL file, or in-memory lists
-of sentences -- into a :class:`Corpus`: per annotator, the tags of every token in
-corpus order, and per sentence whether that annotator labelled it (a sentence whose
-tags are all "missing" cells such as ``?`` was not labelled; one only partly missing
-is left out and counted). CoNLL files (paths, ``-``, FIFOs, ``.gz``) are read once
-each by the block reader, in aligned blocks, as integer tag ids (:func:`_read_files`);
+export or a spaCy DocBin), several tag columns of one CoNLL file, one export that
+holds a team's work (Prodigy ``db-out``, Label Studio JSON or JSON-MIN, doccano 1.2;
+:mod:`seqeval_suite.io.exports`), or in-memory lists of sentences -- into a
+:class:`Corpus`: per annotator, the tags of every token in corpus order, and per
+sentence whether that annotator labelled it (a sentence whose tags are all "missing"
+cells such as ``?`` was not labelled; one only partly missing is left out and
+counted; a task an annotator of a team export did not answer was not labelled).
+CoNLL files (paths, ``-``, FIFOs, ``.gz``) are read once each by the block reader,
+in aligned blocks, as integer tag ids (:func:`_read_files`);
 other formats through :func:`~seqeval_suite.io.formats.read_tagged`.
 Every reader checks that the annotators hold the same sentences and the same tokens,
 and raises a :class:`~seqeval_suite.errors.DataError` naming file and line where not.
@@ -37,7 +40,29 @@ def read_corpus(annotations, *, columns=None, names=None, tag_column: int = -1, 
 
     Files are read in ``format_in``, or each in the format its extension implies
     (:func:`~seqeval_suite.io.formats.detect_format`); ``labels`` and ``alignment``
-    are passed to the JSON readers.
+    are passed to the JSON readers (``labels`` names doccano 1.2's integer label ids
+    too: :func:`~seqeval_suite.io.jsonl.load_label_ids`).
+
+    One file that holds several annotators (a Prodigy, Label Studio or doccano 1.2
+    export; see :mod:`seqeval_suite.io.exports`) is read as one annotator per person,
+    named by the export (``names`` renames them, in :func:`annotators_in` order), its
+    answers grouped into sentences by task. Among several files, each is one
+    annotator, aligned by position; a file that holds several annotators' answers to
+    the same task is refused there.
+
+    Raises:
+        DataError: fewer than two annotators (a team export naming one is named so),
+            files that do not align, bad records (naming file and line or task).
+        UsageError: ``columns`` with several files or a non-CoNLL file, bad ``labels``.
+
+    >>> import json, pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "team.jsonl"
+    >>> rows = [{"text": "Ann left", "spans": [{"start": 0, "end": 3, "label": "PER"}], "_annotator_id": "ner-a"},
+    ...         {"text": "Ann left", "spans": [], "_annotator_id": "ner-b"}]
+    >>> _ = p.write_text("".join(json.dumps(r) + "\\n" for r in rows))
+    >>> corpus = read_corpus(p)
+    >>> [a.name for a in corpus.annotations], corpus.tags_of(0), corpus.tags_of(1)
+    (['ner-a', 'ner-b'], ['B-PER', 'O'], ['O', 'O'])
     """
     options = options or Options.build()
     if isinstance(columns, str):
@@ -69,6 +94,12 @@ def read_corpus(annotations, *, columns=None, names=None, tag_column: int = -1, 
             resolved = _resolve_names([f"col{c}" for c in columns], names)
             _check_names(resolved)
             return _read_columns(paths[0], columns, resolved, options, missing, keep_tokens)
+        if not all(f == "conll" for f in formats):
+            team = _team_export(paths, formats, options)
+            if team is not None:
+                resolved = _resolve_names(team.annotators, names)
+                _check_names(resolved)
+                return _read_team(team, resolved, missing, keep_tokens, labels, alignment)
         resolved = _resolve_names([Path(p).name.split(".")[0] if p != "-" else "stdin" for p in paths], names)
         _check_names(resolved)
         if all(f == "conll" for f in formats):
@@ -81,6 +112,20 @@ def read_corpus(annotations, *, columns=None, names=None, tag_column: int = -1, 
     resolved = _resolve_names([f"a{i + 1}" for i in range(len(annotations))], names)
     _check_names(resolved)
     return _read_lists(annotations, resolved, missing)
+
+
+def annotators_in(path: str | os.PathLike, format: str | None = None) -> list[str]:
+    """The people whose annotations one export holds (see
+    :func:`seqeval_suite.io.exports.annotators_in`): the annotators ``read_corpus``
+    makes of that file alone; an empty list for a file that names none (one annotator).
+
+    >>> annotators_in("no-such-file.conll")
+    []
+    """
+    from .exports import annotators_in as scan
+
+    fmt = (format or detect_format(path)).lower()
+    return scan(path, fmt) if fmt not in ("conll", "spacy", "docbin") else []
 
 
 # ------------------------------------------------------------------ the corpus
@@ -173,6 +218,60 @@ class _Collector:
         corpus.offsets.append(corpus.offsets[-1] + len(columns[0]))
         if corpus.tokens is not None and tokens is not None:
             corpus.tokens.extend(tokens)
+
+
+def _team_export(paths: Sequence[str], formats: Sequence[str], options: Options):
+    """The one export among ``paths`` that holds several annotators, to be read as a team;
+    None when the files are one annotator each.
+
+    Raises:
+        DataError: a lone export that names fewer than two annotators; among several
+            files, one holding several annotators' answers to the same task (reading it
+            as one annotator would keep only some of them).
+    """
+    from .exports import open_export
+
+    exports = [open_export(p, f, encoding=options.encoding) if f not in ("conll", "spacy") and p != "-" else None
+               for p, f in zip(paths, formats)]
+    if len(paths) == 1:
+        team = exports[0]
+        if team is not None and len(team.annotators) < 2:
+            listed = f" ({', '.join(team.annotators)})" if team.annotators else ""
+            raise DataError(
+                f"agreement needs at least two annotators, but {display_name(paths[0])} holds the answers of "
+                f"{len(team.annotators)}{listed}",
+                hint="export the dataset with every annotator's answers, or give one file per annotator",
+            )
+        return team
+    for path, team in zip(paths, exports):
+        if team is not None and (team.shared or team.shape == "labelstudio-min"):
+            what = "a Label Studio JSON-MIN export" if team.shape == "labelstudio-min" else "an export"
+            raise DataError(
+                f"{display_name(path)} is {what} holding {len(team.annotators)} annotator(s) "
+                f"({', '.join(team.annotators)}), but each of several files is read as one annotator",
+                hint=f"give {display_name(path)} alone to compare the annotators in it",
+            )
+    return None
+
+
+def _read_team(team, names: Sequence[str], missing: frozenset[str], keep_tokens: bool, labels,
+               alignment: str) -> Corpus:
+    """A :class:`Corpus` of a team export, one annotator per person: a task an annotator
+    did not answer holds missing cells (``?``, or another of ``missing``) and is not
+    labelled by them, as a CoNLL file with such cells would be."""
+    sentences, warnings = team.read(labels=labels, alignment=alignment)
+    cell = "?" if "?" in missing or not missing else min(missing)
+    source = display_name(team.path)
+    corpus = Corpus([Annotation(n, source) for n in names], warnings=warnings)
+    collect = _Collector(corpus, missing, keep_tokens)
+    for sentence in sentences:
+        width = len(sentence.tokens)
+        columns = [tags if tags is not None else [cell] * width for tags in sentence.tags]
+        collect.add(columns, [[line] * width for line in sentence.lines], sentence.tokens)
+        for annotation, tags in zip(corpus.annotations, sentence.tags):
+            if tags is None:  # not labelled, whatever --missing names
+                annotation.labelled[-1] = 0
+    return corpus
 
 
 def _check_names(names: Sequence[str]) -> None:

@@ -7,9 +7,18 @@ Dialects of JSON Lines, sniffed per record:
   list (``labels=``, as in the dataset's ``features``);
 * ``prodigy`` — ``{"text": ..., "spans": [{"start", "end", "label"}, ...]}``
   (Prodigy's ``tokens``, when present and consistent with ``text``, are used as the
-  tokenization; records answered ``reject`` or ``ignore`` are skipped);
+  tokenization; records answered ``reject`` or ``ignore`` are skipped; answers from
+  Prodigy's binary interfaces, ``_view_id`` ``ner`` or ``classification`` as
+  ``ner.teach`` writes them, are refused: one accepted or rejected suggestion is not
+  a complete annotation);
 * ``doccano`` — ``{"text": ..., "label": [[start, end, label], ...]}`` (also
-  ``labels``, and ``entities`` as ``{"start_offset", "end_offset", "label"}``).
+  ``labels``, and ``entities`` as ``{"start_offset", "end_offset", "label"}``), and
+  doccano 1.2's export ``annotations`` as ``{"label": <id>, "start_offset",
+  "end_offset", "user"}``, whose integer label ids need the label names (``labels=``:
+  doccano's label export or names for ids 1, 2, ..., see :func:`load_label_ids`). A
+  file read here is one annotator:
+  a record with several doccano users' spans is refused (``agree`` reads such a file
+  as one annotator per user, :mod:`seqeval_suite.io.exports`).
 
 Label Studio's export is one JSON array of tasks (``data.text`` and the first
 annotation that was not cancelled). Texts are tokenized with a blank spaCy English
@@ -33,14 +42,21 @@ import io
 import json
 import os
 from collections import Counter
+from dataclasses import dataclass
 from functools import partial
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import DataError, UsageError
 from .tagged import DocumentCounter, SpanSentence, TaggedSentence, document_id
 
 ALIGNMENTS = ("strict", "expand", "contract")
 TAG_KEYS = ("tags", "ner_tags")
+#: Keys holding a doccano record's spans: ``label``/``labels`` (JSONL exports),
+#: ``entities`` (doccano 1.5+ with relations), ``annotations`` (doccano 1.2 and earlier).
+DOCCANO_KEYS = ("label", "labels", "entities", "annotations")
+#: Prodigy interfaces whose answers accept or reject one suggestion (``ner.teach``,
+#: ``textcat.teach``, ``mark`` with them): not complete annotations of a text.
+BINARY_VIEWS = frozenset({"ner", "classification"})
 MAX_EXAMPLES = 3
 
 #: A token entity: ``(start, end, type)``, end exclusive.
@@ -72,6 +88,15 @@ def load_labels(labels: Sequence[str] | str | None) -> list[str] | None:
     return _unique_labels([x.strip() for x in labels.split(",") if x.strip()], "--labels")
 
 
+def _tag_names(labels) -> list[str] | None:
+    """:func:`load_labels` of ``labels``, or None when they can only be doccano label
+    ids (a mapping, doccano's label objects, :class:`LabelIds`), which name no tag ids."""
+    if isinstance(labels, (Mapping, LabelIds)) or (
+            isinstance(labels, (list, tuple)) and any(isinstance(x, Mapping) for x in labels)):
+        return None
+    return load_labels(labels)
+
+
 def _unique_labels(names: list[str], where: str) -> list[str]:
     """Label names in id order; a name given twice would shift every id after it.
 
@@ -87,12 +112,126 @@ def _unique_labels(names: list[str], where: str) -> list[str]:
     return names
 
 
+@dataclass(frozen=True)
+class LabelIds:
+    """doccano label ids and their names, and where they came from (for messages)."""
+
+    names: dict[int, str]
+    source: str
+
+    def name(self, label_id: int, where) -> str:
+        """The name of ``label_id``.
+
+        Raises:
+            DataError: an id these labels do not name, naming ``where``.
+        """
+        try:
+            return self.names[label_id]
+        except KeyError:
+            raise DataError(f"{where}: label id {label_id} is not among the {len(self.names)} labels of "
+                            f"{self.source} (ids {_id_list(self.names)})",
+                            hint="pass this project's label export from doccano (a JSON list of "
+                                 '{"id": ..., "text": ...}), whose ids are the ones the annotations use') from None
+
+
+def load_label_ids(labels) -> LabelIds | None:
+    """Names for doccano 1.2's integer label ids.
+
+    Accepts doccano's label export (a JSON list of ``{"id": 3, "text": "PER", ...}``,
+    as a file or a list), a JSON object or mapping ``{id: name}``, or label names in id
+    order (a list, ``"PER,ORG"`` or a file with one a line, or a JSON list of strings):
+    the first is id 1, since doccano's ids are database keys counted from 1. A
+    project's ids start at 1 only in a fresh database; the label export is exact.
+
+    Raises:
+        UsageError: a file that is not one of these, a label without an integer id or
+            a name, an id or a name given twice.
+
+    >>> load_label_ids([{"id": 4, "text": "PER"}, {"id": 5, "text": "ORG"}]).names
+    {4: 'PER', 5: 'ORG'}
+    >>> load_label_ids("PER,ORG").names
+    {1: 'PER', 2: 'ORG'}
+    """
+    if labels is None or isinstance(labels, LabelIds):
+        return labels
+    if isinstance(labels, Mapping):
+        return _from_mapping(labels, "the label mapping")
+    if isinstance(labels, (list, tuple)):
+        if labels and all(isinstance(x, Mapping) for x in labels):
+            return _from_doccano(labels, "the label list")
+        return _numbered([str(x) for x in labels], "the label list")
+    path = str(labels)
+    if not os.path.isfile(path):
+        return _numbered(load_labels(path), "--labels")  # comma-separated names (refuses a missing file)
+    with open(path, encoding="utf-8-sig") as fh:
+        text = fh.read()
+    if not text.lstrip().startswith(("[", "{")):
+        return _numbered(load_labels(path), path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"--labels {path}: not valid JSON ({exc.msg})") from None
+    if isinstance(data, dict):
+        return _from_mapping(data, path)
+    if isinstance(data, list) and data and all(isinstance(x, dict) for x in data):
+        return _from_doccano(data, path)
+    if isinstance(data, list) and all(isinstance(x, str) for x in data):
+        return _numbered(data, path)
+    raise UsageError(f"--labels {path}: expected doccano's label export (a JSON list of objects with id and text)",
+                     hint="or a JSON object {id: name}, or names one a line")
+
+
+def _numbered(names: list[str], source: str) -> LabelIds:
+    names = load_labels(list(names))  # refuses a name given twice
+    return LabelIds({k: name for k, name in enumerate(names, 1)}, f"{source}, numbered from 1")
+
+
+def _from_doccano(items, source: str) -> LabelIds:
+    out: dict[int, str] = {}
+    for item in items:
+        label_id, name = item.get("id"), item.get("text")
+        if not _is_int(label_id) or not isinstance(name, str) or not name:
+            raise UsageError(f"--labels {source}: {dict(item)!r} is not a doccano label (an integer id and a text)")
+        _add_label(out, label_id, name, source)
+    return LabelIds(out, source)
+
+
+def _from_mapping(mapping: Mapping, source: str) -> LabelIds:
+    out: dict[int, str] = {}
+    for key, name in mapping.items():
+        try:
+            label_id = int(key)
+        except (TypeError, ValueError):
+            raise UsageError(f"--labels {source}: key {key!r} is not an integer label id") from None
+        if not isinstance(name, str) or not name:
+            raise UsageError(f"--labels {source}: label id {key} has no name")
+        _add_label(out, label_id, name, source)
+    return LabelIds(out, source)
+
+
+def _add_label(out: dict[int, str], label_id: int, name: str, source: str) -> None:
+    if label_id in out:
+        raise UsageError(f"--labels {source}: label id {label_id} is given twice ({out[label_id]!r}, {name!r})")
+    if name in out.values():
+        raise UsageError(f"--labels {source}: label {name!r} is given twice", hint="each label once")
+    out[label_id] = name
+
+
+def _id_list(names: Mapping[int, str]) -> str:
+    ids = sorted(names)
+    if ids and ids == list(range(ids[0], ids[-1] + 1)) and len(ids) > 2:
+        return f"{ids[0]}..{ids[-1]}"
+    return ", ".join(map(str, ids))
+
+
 def sniff_dialect(record: Any) -> str | None:
     """Which JSON Lines dialect a record is in, or None.
 
     >>> sniff_dialect({"text": "Ann", "spans": [{"start": 0, "end": 3, "label": "PER"}]})
     'prodigy'
     >>> sniff_dialect({"text": "Ann", "label": [[0, 3, "PER"]]})
+    'doccano'
+    >>> sniff_dialect({"text": "Ann", "annotations": [{"label": 4, "start_offset": 0, "end_offset": 3, "user": 1}]})
     'doccano'
     """
     if not isinstance(record, dict):
@@ -102,10 +241,10 @@ def sniff_dialect(record: Any) -> str | None:
     if isinstance(record.get("text"), str):
         if isinstance(record.get("spans"), list):
             return "prodigy"
-        for key in ("label", "labels", "entities"):
+        for key in DOCCANO_KEYS:
             if isinstance(record.get(key), list):
                 return "doccano"
-        if "spans" not in record and not any(k in record for k in ("label", "labels", "entities")):
+        if "spans" not in record and not any(k in record for k in DOCCANO_KEYS):
             return "prodigy"  # a text with no annotation: every token is O
     return None
 
@@ -238,22 +377,74 @@ class _Aligner:
             warnings.append(blank_warning(self.name, self.blank))
 
 
-def _doccano_items(record: dict, where) -> Iterator[tuple[Any, Any, Any]]:
-    """Raw ``(start, end, label)`` of a doccano record's spans, unchecked; ``label`` is
-    what the file holds (a name, or a list of names in the ``labels`` form).
+def _doccano_items(record: dict, where, label_ids=None, *, user=None) -> Iterator[tuple[Any, Any, Any]]:
+    """Raw ``(start, end, label)`` of a doccano record's spans, offsets unchecked;
+    ``label`` is what the file holds (a name, or a list of names in the ``labels``
+    form), except that an integer id (doccano 1.2's ``annotations``) is looked up in
+    ``label_ids`` (a :class:`LabelIds`). With ``user``, only
+    that user's items (``user`` field, compared as text) are yielded.
 
     Raises:
-        DataError: an item that is neither ``[start, end, label]`` nor an object.
+        DataError: an item that is neither ``[start, end, label]`` nor an object; an
+            integer label without ``label_ids``, or an id they do not name.
     """
-    for key in ("label", "labels", "entities"):
+    for key in DOCCANO_KEYS:
         for item in record.get(key) or []:
             if isinstance(item, dict):
+                if user is not None and str(item.get("user")) != user:
+                    continue
+                label = item["label"] if "label" in item else item.get("labels")
                 yield (item.get("start_offset", item.get("start")), item.get("end_offset", item.get("end")),
-                       item["label"] if "label" in item else item.get("labels"))
+                       _doccano_label(label, label_ids, where))
             elif isinstance(item, (list, tuple)) and len(item) >= 3:
-                yield item[0], item[1], item[2]
+                if user is None:  # the list form names no user
+                    yield item[0], item[1], item[2]
             else:
                 raise DataError(f"{where}: {key} item {item!r} is not [start, end, label]")
+
+
+def _doccano_label(label: Any, label_ids, where) -> Any:
+    """A doccano span's label: a name as it is; an integer id (doccano 1.2 and earlier
+    export ids, not names) looked up in ``label_ids``.
+
+    Raises:
+        DataError: an id without ``label_ids``, or one they do not name (``where``).
+    """
+    if not _is_int(label):
+        return label
+    if label_ids is None:
+        raise DataError(f"{where}: label {label} is an integer id (doccano 1.2 and earlier export label ids, "
+                        "not names) but no label names were given",
+                        hint='pass --labels with doccano\'s label export (a JSON list of {"id": 3, "text": "PER"}) '
+                             "or a file of names, one a line, for ids 1, 2, 3, ...")
+    return label_ids.name(label, where)
+
+
+def doccano_users(record: dict) -> list[str]:
+    """The distinct ``user`` values of a doccano record's span objects, as text, in order.
+
+    >>> doccano_users({"text": "Ann", "annotations": [{"user": 2}, {"user": 1}, {"user": 2}]})
+    ['2', '1']
+    """
+    users: dict[str, None] = {}
+    for key in DOCCANO_KEYS:
+        for item in record.get(key) or []:
+            if isinstance(item, dict) and item.get("user") is not None:
+                users.setdefault(str(item["user"]))
+    return list(users)
+
+
+def refuse_binary(record: dict, where) -> None:
+    """Refuse a Prodigy answer from a binary interface (:data:`BINARY_VIEWS`).
+
+    Raises:
+        DataError: naming ``where`` and what to export instead.
+    """
+    view = record.get("_view_id")
+    if isinstance(view, str) and view in BINARY_VIEWS:
+        raise DataError(f"{where}: a binary Prodigy answer (_view_id {view!r}: one suggested span accepted or "
+                        "rejected, as ner.teach saves it) is not a complete annotation of the text",
+                        hint="export a dataset annotated with ner.manual or ner.correct (_view_id 'ner_manual')")
 
 
 def _prodigy_items(record: dict, where) -> Iterator[tuple[Any, Any, Any]]:
@@ -268,8 +459,9 @@ def _prodigy_items(record: dict, where) -> Iterator[tuple[Any, Any, Any]]:
         yield item.get("start"), item.get("end"), item["label"] if "label" in item else item.get("labels")
 
 
-def _doccano_spans(record: dict, where: str) -> list[tuple[int, int, str]]:
-    return [_checked_span(s, e, label, record["text"], where) for s, e, label in _doccano_items(record, where)]
+def _doccano_spans(record: dict, where: str, label_ids=None) -> list[tuple[int, int, str]]:
+    return [_checked_span(s, e, label, record["text"], where)
+            for s, e, label in _doccano_items(record, where, label_ids)]
 
 
 def _prodigy_spans(record: dict, where: str) -> list[tuple[int, int, str]]:
@@ -301,7 +493,9 @@ class JsonlReader:
     def __init__(self, path: str, *, labels=None, alignment: str = "strict", encoding: str = "utf-8",
                  report_misaligned: bool = False) -> None:
         self.path = str(path)
-        self.labels = load_labels(labels)
+        self.labels = _tag_names(labels)
+        self._raw_labels = labels
+        self._label_ids = None
         self.encoding = encoding
         self._documents = DocumentCounter()
         self.dialects: set[str] = set()
@@ -332,6 +526,8 @@ class JsonlReader:
                     hint="expected tokens + tags/ner_tags, text + spans (Prodigy) or text + label (doccano)",
                 )
             self.dialects.add(dialect)
+            if dialect == "prodigy":
+                refuse_binary(record, where)
             if record.get("answer") in ("reject", "ignore"):
                 self.skipped += 1
                 continue
@@ -339,7 +535,7 @@ class JsonlReader:
             if dialect == "tokens":
                 tokens, tags = self._token_record(record, where)
             else:
-                spans = _prodigy_spans(record, where) if dialect == "prodigy" else _doccano_spans(record, where)
+                spans = _prodigy_spans(record, where) if dialect == "prodigy" else self._doccano_spans(record, where)
                 doc = self.aligner.doc(record["text"], record.get("tokens") if dialect == "prodigy" else None)
                 tokens, tags = self.aligner.tags(doc, spans, where)
             if tokens:
@@ -347,6 +543,22 @@ class JsonlReader:
         if self.skipped:
             self.notes.append(f"{self.path}: {self.skipped} record(s) answered reject/ignore skipped")
         self.aligner.finish(self.warnings)
+
+    def _doccano_spans(self, record: dict, where) -> list[tuple[int, int, str]]:
+        """A doccano record's checked spans; integer label ids are looked up in
+        ``labels`` read as doccano label names (loaded on the first such record).
+
+        Raises:
+            DataError: a record holding several users' spans (one file is one annotator).
+        """
+        users = doccano_users(record)
+        if len(users) > 1:
+            raise DataError(f"{where}: the record holds the spans of {len(users)} doccano users "
+                            f"({', '.join(users)}), but a file read here is one annotator",
+                            hint="to compare the users, give this file alone to `seqeval-suite agree`")
+        if self._label_ids is None and self._raw_labels is not None:
+            self._label_ids = load_label_ids(self._raw_labels)
+        return _doccano_spans(record, where, self._label_ids)
 
     def _token_record(self, record: dict, where: str) -> tuple[list[str], list[str]]:
         key = next(k for k in TAG_KEYS if k in record)
@@ -553,6 +765,8 @@ def _load_tasks(path: str, encoding: str = "utf-8") -> list:
             tasks = json.load(fh)
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a directory, not a file") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: not a JSON file ({exc})",
                         hint="Label Studio's JSON export is one array of tasks; JSON Lines need .jsonl") from None
@@ -576,6 +790,11 @@ def _labelstudio_items(annotation: dict) -> Iterator[tuple[Any, Any, list]]:
 def _task_text(task: Any, where: str) -> str:
     data = task.get("data") if isinstance(task, dict) else None
     if not isinstance(data, dict):
+        if isinstance(task, dict) and ("annotator" in task or "annotation_id" in task):
+            raise DataError(f"{where}: a Label Studio JSON-MIN record (one annotation, no data object); "
+                            "this reader takes the JSON export, one annotator a file",
+                            hint="give the JSON-MIN file alone to `seqeval-suite agree` to compare its "
+                                 "annotators, or export Label Studio's JSON")
         raise DataError(f"{where}: no data object", hint="is this a Label Studio JSON export?")
     if isinstance(data.get("text"), str):
         return data["text"]
@@ -723,7 +942,7 @@ def read_jsonl_spans(path: str | os.PathLike, *, labels=None, alignment: str = "
     """
     path = str(path)
     _Aligner(path, alignment)  # an unknown alignment is refused now, not on first read
-    read = partial(_jsonl_spans, labels=load_labels(labels), alignment=alignment, encoding=encoding)
+    read = partial(_jsonl_spans, labels=_tag_names(labels), alignment=alignment, encoding=encoding)
     return SpanReader(path, read)
 
 
@@ -742,6 +961,8 @@ def _jsonl_spans(reader: SpanReader, *, labels: list[str] | None, alignment: str
                             hint="expected tokens + entities/layers/tags, text + spans (Prodigy) "
                                  "or text + label (doccano)")
         reader.dialects.add(dialect)
+        if dialect == "prodigy":
+            refuse_binary(record, where)
         if record.get("answer") in ("reject", "ignore"):
             skipped += 1
             continue
