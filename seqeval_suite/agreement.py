@@ -17,6 +17,12 @@ Annotators' files may be CoNLL, JSON Lines, a Label Studio export or a spaCy Doc
 through :func:`seqeval_suite.io.annotations._read_formats`. Reading annotators into a
 :class:`~seqeval_suite.io.annotations.Corpus` is :mod:`seqeval_suite.io.annotations`'s
 job (:func:`read_corpus`); this module scores it.
+
+With ``consensus`` (issue 20) the report also holds a consensus annotation (majority
+vote or Dawid-Skene, :mod:`seqeval_suite.consensus`) and each annotator's quality
+(:class:`AnnotatorQuality`): its Dawid-Skene accuracy and its entity P/R/F1 against
+the consensus; with ``gold_file``, every annotator and the consensus are scored against
+that expert gold as any pair is, through the scoring core.
 """
 from __future__ import annotations
 
@@ -36,6 +42,7 @@ from .io.annotations import (_COLUMN_HINT, DEFAULT_MISSING, Annotation, Corpus, 
                              read_corpus)
 from .io.conll import display_name
 from .io.formats import detect_format
+from .consensus import Consensus, Crowd, build_consensus, method_name, read_gold
 from .kappa import Statistic, cohen_kappa, fleiss_kappa, krippendorff_alpha
 from .nested import SPAN_FORMATS, evaluate_nested, parse_layers
 from .report import SCHEMA_VERSION, Report
@@ -118,6 +125,49 @@ class NestedInput:
 
 
 @dataclass
+class AnnotatorQuality:
+    """How far one annotator can be trusted, without gold and (``gold_file``) with it.
+
+    Attributes:
+        name: the annotator.
+        sentences: sentences it labelled.
+        ds_accuracy: Dawid-Skene accuracy, ``sum_k prior[k] * confusion[k, k]`` over the
+            IOB2 labels (None with a gold file only, or no sentence labelled).
+        ds_entity_accuracy: the same over the ``B-``/``I-`` labels, priors renormalised.
+        vs_consensus: its entity report with the consensus as gold, on its sentences.
+        vs_gold: its entity report against the gold file, on its sentences that the
+            gold file labels.
+    """
+
+    name: str
+    sentences: int
+    ds_accuracy: float | None = None
+    ds_entity_accuracy: float | None = None
+    vs_consensus: Report | None = None
+    vs_gold: Report | None = None
+
+    @property
+    def f1_vs_consensus(self) -> float | None:
+        """Entity micro F1 against the consensus (None when not scored)."""
+        return self.vs_consensus.micro.f1 if self.vs_consensus is not None else None
+
+    @property
+    def f1_vs_gold(self) -> float | None:
+        """Entity micro F1 against the gold file (None when not scored)."""
+        return self.vs_gold.micro.f1 if self.vs_gold is not None else None
+
+    def to_dict(self) -> dict:
+        """The JSON form (one value of the ``quality`` key)."""
+        out: dict = {"sentences": self.sentences, "ds_accuracy": self.ds_accuracy,
+                     "ds_entity_accuracy": self.ds_entity_accuracy}
+        for key, report in (("consensus", self.vs_consensus), ("gold", self.vs_gold)):
+            micro = report.micro if report is not None else None
+            for name in ("precision", "recall", "f1"):
+                out[f"{name}_vs_{key}"] = getattr(micro, name) if micro is not None else None
+        return out
+
+
+@dataclass
 class AgreementReport:
     """Everything ``agree`` found. Attributes are data; renderers make text of them."""
 
@@ -137,6 +187,12 @@ class AgreementReport:
     disagreements: list[dict] | None = None
     #: Set when the input was nested (layered CoNLL or span files): see :class:`NestedInput`.
     nested: NestedInput | None = None
+    #: ``consensus``: the consensus annotation (:class:`~seqeval_suite.consensus.Consensus`).
+    consensus: Consensus | None = None
+    #: ``consensus`` or ``gold_file``: per annotator, in annotator order.
+    quality: list[AnnotatorQuality] | None = None
+    #: ``consensus`` and ``gold_file``: the consensus scored against the gold file.
+    consensus_vs_gold: Report | None = None
 
     @property
     def signature(self) -> str:
@@ -149,6 +205,8 @@ class AgreementReport:
             extra = {}  # span input: no tags, so neither setting changes a number
         if self.nested is not None:
             extra.update(next((p.report.signature_extra or {} for p in self.pairs if p.report is not None), {}))
+        if self.consensus is not None:
+            extra.update(_consensus_signature(self.consensus))
         return signature(mode=o.mode, scheme=o.scheme, suffix=o.suffix, types=o.types, extra=extra)
 
     def pair(self, a: str, b: str) -> PairResult:
@@ -226,8 +284,38 @@ class AgreementReport:
             "fleiss_kappa": {**self.fleiss_kappa.to_dict(), "sentences": self.fleiss_sentences},
             "krippendorff_alpha": self.krippendorff_alpha.to_dict(),
             "zero_division": 0.0,
+            "consensus": self.consensus.to_dict() if self.consensus is not None else None,
+            "quality": {q.name: q.to_dict() for q in self.quality} if self.quality is not None else None,
+            "consensus_vs_gold": self.consensus_vs_gold.to_dict() if self.consensus_vs_gold is not None else None,
             "warnings": list(self.warnings),
         } | ({"nested": self.nested.to_dict()} if self.nested is not None else {})
+
+    def quality_ranking(self) -> list[AnnotatorQuality]:
+        """The annotators' quality, best first: by F1 against the gold file when there
+        is one, else by F1 against the consensus (then by annotator order)."""
+        if self.quality is None:
+            return []
+        gold = any(q.vs_gold is not None for q in self.quality)
+
+        def key(item):
+            k, q = item
+            value = q.f1_vs_gold if gold else q.f1_vs_consensus
+            return (value is None, -(value or 0.0), k)
+
+        return [q for _, q in sorted(enumerate(self.quality), key=key)]
+
+
+def _consensus_signature(consensus: Consensus) -> dict[str, str]:
+    """The consensus settings that change a number (the Dawid-Skene ones always do:
+    its accuracies are reported whichever the method)."""
+    p = consensus.parameters
+    ds = p.get("quality_model", p)
+    extra = {"consensus": consensus.method}
+    if consensus.method == "majority":
+        extra["min_votes"] = str(p["min_votes"]).replace("strict majority", "majority")
+    extra.update({"ds_tol": f"{ds['tol']:g}", "ds_max_iter": str(ds["max_iter"]),
+                  "ds_smoothing": f"{ds['smoothing']:g}"})
+    return extra
 
 
 def _alphabet(kappa_on: str) -> str:
@@ -266,6 +354,12 @@ def agree(
     type_map=None,
     tokenizer: str = "whitespace",
     discontinuous: str = "span",
+    consensus: str | None = None,
+    min_votes: int | None = None,
+    gold_file: str | os.PathLike | None = None,
+    ds_tol: float | None = None,
+    ds_max_iter: int | None = None,
+    ds_smoothing: float | None = None,
 ) -> AgreementReport:
     """Measure how far annotators agree, pair by pair and overall.
 
@@ -300,6 +394,18 @@ def agree(
             layered CoNLL (``layers``: the same tag columns in every file), or span
             files with overlaps kept (``nested``, ``span_key``, or BRAT folders/``.ann``
             files, which always are). See :func:`agree_nested`.
+        consensus: ``majority`` or ``dawid-skene`` (issue 20): build a consensus
+            annotation (``report.consensus``; the rules are in
+            :mod:`seqeval_suite.consensus`) and estimate every annotator's quality
+            (``report.quality``). Flat input only.
+        min_votes: majority vote: the votes an entity needs (default: a strict
+            majority of the annotators who labelled its sentence).
+        gold_file: an expert gold file over the same tokens (CoNLL, tags in the last
+            column, or any format ``format_in``/its extension names): every annotator
+            and the consensus are scored against it (``quality[k].vs_gold``,
+            ``report.consensus_vs_gold``).
+        ds_tol, ds_max_iter, ds_smoothing: Dawid-Skene's stopping tolerance, iteration
+            limit and confusion pseudo-count (defaults in :mod:`seqeval_suite.consensus`).
 
     Returns:
         An :class:`AgreementReport` (with ``nested`` set for nested input).
@@ -311,7 +417,11 @@ def agree(
     kappa_on = str(kappa_on).lower()
     if kappa_on not in KAPPA_ON:
         raise UsageError(f"unknown kappa alphabet {kappa_on!r}", hint="choose tags or types")
+    settings = _consensus_settings(consensus, min_votes, ds_tol, ds_max_iter, ds_smoothing)
     if is_nested(annotations, format_in=format_in, layers=layers, nested=nested, span_key=span_key):
+        if consensus is not None or gold_file is not None:
+            raise UsageError("--consensus and --gold-file need flat input (one tag a token)",
+                             hint="convert nested input to one tag column first (seqeval-suite convert)")
         return agree_nested(
             annotations, names=names, gold=gold, columns=columns, tag_column=tag_column, missing=missing,
             kappa_on=kappa_on, disagreements=disagreements, layers=layers, layer_names=layer_names,
@@ -325,12 +435,17 @@ def agree(
                             comments=comments, encoding=encoding)
     missing = _missing_cells(missing)
     missing_set = frozenset(missing)
+    wants_quality = consensus is not None or gold_file is not None
+    label_names = labels  # (``labels`` names the label matrix below)
     corpus = read_corpus(annotations, columns=columns, names=names, tag_column=tag_column,
-                         options=options, missing=missing_set, keep_tokens=disagreements,
+                         options=options, missing=missing_set, keep_tokens=disagreements or wants_quality,
                          format_in=format_in, labels=labels, alignment=alignment)
     names_ = [a.name for a in corpus.annotations]
     if gold is not None and gold not in names_:
         raise DataError(f"--gold {gold!r} is not an annotator", hint="annotators are " + ", ".join(names_))
+    if consensus is not None and disagreements and "consensus" in names_:
+        raise DataError("an annotator is named 'consensus', as is the disagreement list's consensus column",
+                        hint="rename it with --names")
     if corpus.sentences == 0:
         raise DataError(f"{corpus.annotations[0].source}: no tokens to score", hint="is this the right file?")
     report = AgreementReport(
@@ -353,9 +468,167 @@ def agree(
             i, j = j, i
         report.pairs.append(_score_pair(corpus, i, j, options, labels, outside, report.warnings))
     _chance_corrected(report, corpus, labels)
+    crowd = _crowd(corpus, options) if wants_quality else None
+    if crowd is not None:
+        if consensus is not None:
+            report.consensus = build_consensus(crowd, **settings)
+            report.warnings.extend(_consensus_warnings(report.consensus, corpus))
+        gold = None
+        if gold_file is not None:
+            gold = _gold_ids(gold_file, corpus, options, annotations, format_in, label_names, alignment,
+                             missing_set)
+        _quality(report, corpus, options, gold)
     if disagreements:
-        report.disagreements = find_disagreements(corpus, options)
+        report.disagreements = find_disagreements(corpus, options, consensus=report.consensus)
     return report
+
+
+def _consensus_settings(consensus, min_votes, ds_tol, ds_max_iter, ds_smoothing) -> dict:
+    """The keyword arguments of :func:`~seqeval_suite.consensus.build_consensus`.
+
+    Raises:
+        UsageError: an unknown method; ``min_votes`` without majority vote; Dawid-Skene
+            settings without a consensus.
+    """
+    from . import consensus as c
+
+    if consensus is None:
+        if min_votes is not None:
+            raise UsageError("--min-votes needs --consensus majority")
+        given = [n for n, v in (("--ds-tol", ds_tol), ("--ds-max-iter", ds_max_iter),
+                                ("--ds-smoothing", ds_smoothing)) if v is not None]
+        if given:
+            raise UsageError(f"{given[0]} needs --consensus", hint="add --consensus majority or dawid-skene")
+        return {}
+    method = method_name(consensus)
+    if min_votes is not None and method != "majority":
+        raise UsageError("--min-votes applies to --consensus majority",
+                         hint="Dawid-Skene weighs the annotators instead of counting votes")
+    return {"method": method, "min_votes": min_votes,
+            "tol": c.DEFAULT_TOL if ds_tol is None else ds_tol,
+            "max_iter": c.DEFAULT_MAX_ITER if ds_max_iter is None else ds_max_iter,
+            "smoothing": c.DEFAULT_SMOOTHING if ds_smoothing is None else ds_smoothing}
+
+
+def _consensus_warnings(consensus: Consensus, corpus: Corpus) -> list[str]:
+    """What a reader of the consensus must know: sentences nobody labelled, and a
+    Dawid-Skene fit that stopped before converging."""
+    out = []
+    nobody = corpus.sentences - consensus.labelled
+    if nobody:
+        out.append(f"{nobody} sentence{'s' if nobody != 1 else ''} labelled by no annotator "
+                   "have no consensus entity (written as O)")
+    fit = consensus.fit
+    if fit is not None and fit.isolated():
+        names = [corpus.annotations[k].name for k in fit.isolated()]
+        listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        out.append(f"Dawid-Skene: {listed} share{'s' if len(names) == 1 else ''} no token with another annotator, "
+                   "so no accuracy can be estimated (null) and the Dawid-Skene consensus there rests on an "
+                   "unidentified confusion matrix")
+    if fit is not None and not fit.converged:
+        p = consensus.parameters.get("quality_model", consensus.parameters)
+        out.append(f"Dawid-Skene stopped after {fit.iterations} iterations without converging (largest posterior "
+                   f"change {fit.change:.3g} > --ds-tol {p['tol']:g}); raise --ds-max-iter")
+    return out
+
+
+def _crowd(corpus: Corpus, options: Options) -> Crowd:
+    """The corpus as :mod:`seqeval_suite.consensus` reads it: every annotator's
+    entities (decoded as the pairs decode them) in the sentences it labelled."""
+    import numpy as np
+
+    decoded, type_names = _decoded(corpus, options)
+    labelled = np.array([np.frombuffer(a.labelled, dtype=np.uint8) for a in corpus.annotations], dtype=bool)
+    return Crowd([a.name for a in corpus.annotations], np.frombuffer(corpus.offsets, dtype=np.int64), labelled,
+                 decoded, type_names, _tokens(corpus))
+
+
+def _tokens(corpus: Corpus) -> list[str] | None:
+    """The corpus's token texts, or None when it has none: in-memory input, or files
+    of tags alone (whose first column the reader keeps as tokens: they are then the
+    first annotator's tags, token for token)."""
+    tokens = corpus.tokens
+    if tokens is None or len(tokens) != corpus.size or tokens == corpus.tags_of(0):
+        return None
+    return tokens
+
+
+def _gold_ids(gold_file, corpus: Corpus, options: Options, annotations, format_in, labels, alignment,
+              missing: frozenset[str]):
+    """The gold file's name, tags and token lines, and the sentences it labels (one
+    whose every cell is a ``missing`` cell is not scored)."""
+    import numpy as np
+
+    from .io.conll import display_name
+
+    first = corpus.annotations[0]
+    if isinstance(annotations, (str, os.PathLike)) or (
+            isinstance(annotations, Sequence) and len(annotations) == 1):  # one file with --columns
+        against = display_name(annotations if isinstance(annotations, (str, os.PathLike)) else annotations[0])
+    else:
+        against = first.source
+    lines = np.frombuffer(first.lines, dtype=np.int32) if len(first.lines) else None
+    tags, gold_lines, labelled = read_gold(str(gold_file), np.frombuffer(corpus.offsets, dtype=np.int64),
+                                           _tokens(corpus), against=against, options=options, format_in=format_in,
+                                           labels=labels, alignment=alignment, lines=lines, missing=missing)
+    return (display_name(gold_file), tags, np.asarray(gold_lines, dtype=np.int32) if gold_lines is not None else None,
+            np.array(labelled, dtype=bool))
+
+
+def _quality(report: AgreementReport, corpus: Corpus, options: Options, gold) -> None:
+    """Score every annotator against the consensus and the gold file, and the
+    consensus against the gold file, each through the scoring core as a pair is."""
+    import numpy as np
+
+    names = list(corpus.tag_names)
+    index = {t: k for k, t in enumerate(names)}
+
+    def ids(tags: list[str]):
+        for t in sorted(set(tags)):  # sorted: ids independent of the hash seed
+            if t not in index:
+                index[t] = len(names)
+                names.append(t)
+        return np.fromiter(map(index.__getitem__, tags), dtype=np.int32, count=len(tags))
+
+    offsets = np.frombuffer(corpus.offsets, dtype=np.int64)
+    consensus = report.consensus
+    consensus_ids = None
+    if consensus is not None:
+        # The consensus is scored in the scheme strict mode reads; elsewhere IOB2 (decoding ignores the scheme).
+        scheme = options.scheme if options.mode == "strict" else "IOB2"
+        consensus_ids = ids([t for tags in consensus.tags(scheme, suffix=options.suffix) for t in tags])
+    gold_name, gold_ids, gold_lines, gold_labelled = (gold[0], ids(gold[1]), gold[2], gold[3]) if gold is not None \
+        else (None, None, None, None)
+
+    def scored(ref_ids, other_ids, sentences, ref_lines, other_lines, labels):
+        if not len(sentences):
+            return None
+        result = score(ArraySource(names, ref_ids, other_ids, offsets, sentences, ref_lines, other_lines,
+                                   names=labels), options)
+        for message in result.warnings:
+            if message not in report.warnings:
+                report.warnings.append(message)
+        return result
+
+    fit = consensus.fit if consensus is not None else None
+    accuracy = fit.accuracy() if fit is not None else [None] * len(corpus.annotations)
+    entity_accuracy = fit.entity_accuracy() if fit is not None else [None] * len(corpus.annotations)
+    report.quality = []
+    for k, a in enumerate(corpus.annotations):
+        own = np.flatnonzero(np.frombuffer(a.labelled, dtype=np.uint8))
+        lines = np.frombuffer(a.lines, dtype=np.int32) if len(a.lines) else None
+        quality = AnnotatorQuality(a.name, int(len(own)), accuracy[k], entity_accuracy[k])
+        if consensus_ids is not None:
+            quality.vs_consensus = scored(consensus_ids, a.ids, own, None, lines, ("consensus", a.source))
+        if gold_ids is not None:
+            quality.vs_gold = scored(gold_ids, a.ids, own[gold_labelled[own]], gold_lines, lines,
+                                     (gold_name, a.source))
+        report.quality.append(quality)
+    if consensus_ids is not None and gold_ids is not None:
+        covered = np.flatnonzero(np.array([np.frombuffer(a.labelled, dtype=np.uint8) for a in corpus.annotations])
+                                 .any(axis=0) & gold_labelled)
+        report.consensus_vs_gold = scored(gold_ids, consensus_ids, covered, gold_lines, None,
+                                          (gold_name, "consensus"))
 
 
 # ------------------------------------------------------------------ scoring
@@ -476,7 +749,7 @@ def _overall_kappas(corpus: Corpus, labels) -> tuple[Statistic, int, Statistic]:
 
 
 # ------------------------------------------------------------------ disagreements
-def find_disagreements(corpus: Corpus, options: Options) -> list[dict]:
+def find_disagreements(corpus: Corpus, options: Options, *, consensus: Consensus | None = None) -> list[dict]:
     """Every group of overlapping spans on which the annotators who labelled the
     sentence do not all give the same single span, sorted by sentence and offset.
 
@@ -485,7 +758,9 @@ def find_disagreements(corpus: Corpus, options: Options) -> list[dict]:
     ``text``, one column per annotator (``TYPE[start,end)`` spans, empty for none,
     ``n/a`` when the annotator did not label the sentence) and ``kind``: ``type``
     (same boundaries, other types), ``boundary`` (boundaries differ) or
-    ``missing/extra`` (an annotator has no span there).
+    ``missing/extra`` (an annotator has no span there). With a ``consensus``, also
+    ``consensus``: its spans that overlap ``start``..``end``, in the same form (empty
+    when the consensus has none there), so that an adjudicator works down one list.
     """
     spans_of = _entities_by_sentence(corpus, options)
     rows: list[dict] = []
@@ -504,14 +779,18 @@ def find_disagreements(corpus: Corpus, options: Options) -> list[dict]:
             start, end = row.pop("_start"), row.pop("_end")
             text = " ".join(corpus.tokens[a + start:a + end]) if corpus.tokens is not None else ""
             line = first.lines[a + start] if len(first.lines) else ""
+            if consensus is not None:
+                row["consensus"] = " ".join(f"{t}[{x},{y})" for x, y, t in consensus.spans[s]
+                                            if x < end and start < y)
             rows.append({"sentence": s + 1, "line": line, "start": start, "end": end, "text": text,
                          **row})
     return rows
 
 
-def _entities_by_sentence(corpus: Corpus, options: Options) -> list[dict[int, list]]:
-    """Per annotator, sentence -> ``(start, end, type)`` entities, decoded by the core
-    (lenient decoding in conlleval mode, whose chunks equal lenient ones on B/I/O data)."""
+def _decoded(corpus: Corpus, options: Options) -> tuple[list[tuple], list[str]]:
+    """Per annotator, its entities in the sentences it labelled as ``(sentence, start,
+    end, type)`` int arrays, decoded by the core (lenient decoding in conlleval mode,
+    whose chunks equal lenient ones on B/I/O data); and the type names the ids index."""
     import numpy as np
 
     _encode(corpus)
@@ -519,15 +798,25 @@ def _entities_by_sentence(corpus: Corpus, options: Options) -> list[dict[int, li
     remap = vocab.ids_of(corpus.tag_names)
     starts = np.frombuffer(corpus.offsets, dtype=np.int64)[:-1]
     out = []
-    for k, annotation in enumerate(corpus.annotations):
+    for annotation in corpus.annotations:
         labelled = np.frombuffer(annotation.labelled, dtype=np.uint8).astype(bool)
         ids = remap[annotation.ids]
         if options.mode == "strict":  # a tag strict mode refuses is read as O here, as parse_all did
             ids = np.where(vocab.arrays()[3][ids], vocab.ids_of(["O"])[0], ids)
+        s, b, e, t = decode_entities(ids, starts, vocab, options)[:4]
+        keep = labelled[s]
+        out.append((s[keep], b[keep], e[keep], t[keep]))
+    return out, list(vocab.type_names)
+
+
+def _entities_by_sentence(corpus: Corpus, options: Options) -> list[dict[int, list]]:
+    """Per annotator, sentence -> ``(start, end, type)`` entities (see :func:`_decoded`)."""
+    decoded, type_names = _decoded(corpus, options)
+    out = []
+    for s, b, e, t in decoded:
         by_sentence: dict[int, list] = {}
-        for s, b, e, t in zip(*(a.tolist() for a in decode_entities(ids, starts, vocab, options))):
-            if labelled[s]:
-                by_sentence.setdefault(s, []).append((b, e, vocab.type_names[t]))
+        for si, bi, ei, ti in zip(s.tolist(), b.tolist(), e.tolist(), t.tolist()):
+            by_sentence.setdefault(si, []).append((bi, ei, type_names[ti]))
         out.append(by_sentence)
     return out
 

@@ -90,7 +90,62 @@ def _sections(report, digits: int) -> list[tuple[str, list[str], list[list[str]]
                      + [["overall", _num(means["overall"], digits), str(report.sentences)]], 1))
     if report.nested is not None:
         sections += _nested_sections(report, digits)
+    if report.quality is not None:
+        sections.append(_quality_section(report, digits))
     return sections
+
+
+def _quality_section(report, digits: int) -> tuple[str, list[str], list[list[str]], int]:
+    """Issue 20: every annotator's estimated quality, best first."""
+    gold = report.consensus_vs_gold is not None or any(q.vs_gold is not None for q in report.quality)
+    by = "F1 against the gold file" if gold else "F1 against the consensus"
+    header = ["rank", "annotator", "sentences"]
+    if report.consensus is not None:
+        header += ["ds_accuracy", "ds_entity_accuracy", "f1_vs_consensus"]
+    if gold:
+        header += ["precision_vs_gold", "recall_vs_gold", "f1_vs_gold"]
+    rows = []
+    for rank, q in enumerate(report.quality_ranking(), 1):
+        row = [str(rank), q.name, str(q.sentences)]
+        if report.consensus is not None:
+            row += [_num(q.ds_accuracy, digits), _num(q.ds_entity_accuracy, digits), _num(q.f1_vs_consensus, digits)]
+        if gold:
+            micro = q.vs_gold.micro if q.vs_gold is not None else None
+            row += [_num(micro.precision if micro else None, digits), _num(micro.recall if micro else None, digits),
+                    _num(q.f1_vs_gold, digits)]
+        rows.append(row)
+    note = "; ds_accuracy: Dawid-Skene estimate, no gold needed" if report.consensus is not None else ""
+    return f"annotator quality, best {by} first{note}", header, rows, 2
+
+
+def _consensus_summary(report, digits: int) -> list[str]:
+    """How the consensus was made, what it holds, and how it scores against gold."""
+    c = report.consensus
+    out = []
+    if c is not None:
+        p = c.parameters
+        covered = f"{c.entities} entities in {len(c.spans)} sentences"
+        if c.labelled < len(c.spans):
+            covered += f" ({len(c.spans) - c.labelled} labelled by no annotator)"
+        fit = c.fit
+        ds = p.get("quality_model", p)
+        fitted = (f"{'converged after' if fit.converged else 'stopped, not converged, after'} {fit.iterations} "
+                  f"iterations (tol {ds['tol']:g}, smoothing {ds['smoothing']:g})") if fit is not None else ""
+        if c.method == "majority":
+            need = "a strict majority" if p["min_votes"] == "strict majority" else f"{p['min_votes']}"
+            out.append(f"consensus: majority vote, an entity kept with the votes of {need} of the annotators who "
+                       f"labelled its sentence (overlaps: {p['overlaps']}): {covered}; "
+                       f"{c.dropped} overlapping candidates dropped")
+            out.append(f"quality model: Dawid-Skene on IOB2 tags, {fitted}")
+        else:
+            out.append(f"consensus: Dawid-Skene on IOB2 tags, EM from majority-vote fractions, {fitted}; "
+                       f"Viterbi decoding to valid IOB2: {covered}")
+    g = report.consensus_vs_gold
+    if g is not None:
+        m = g.micro
+        out.append(f"consensus against the gold file: precision {_num(m.precision, digits)}, recall "
+                   f"{_num(m.recall, digits)}, F1 {_num(m.f1, digits)} over {g.sentences} sentences")
+    return out
 
 
 def _summary(report, digits: int) -> list[str]:
@@ -105,6 +160,7 @@ def _summary(report, digits: int) -> list[str]:
         f"({fleiss.items} tokens) labelled by {'both' if m == 2 else f'all {m}'} annotators",
         f"Krippendorff's alpha (nominal): {_stat(alpha, digits)} over {alpha.items} tokens "
         f"labelled by {'both' if m == 2 else 'two or more'} annotators",
+        *_consensus_summary(report, digits),
     ]
 
 
@@ -141,6 +197,9 @@ def render_agreement_table(report, digits: int = 4) -> str:
         for p in report.leaderboard():
             if p.report is not None:
                 out += ["", f"== {p.annotator} against {p.reference} ==", render_report(p.report, "table", digits=digits)]
+    if report.consensus_vs_gold is not None:
+        out += ["", "== consensus against the gold file ==",
+                render_report(report.consensus_vs_gold, "table", digits=digits)]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -156,6 +215,9 @@ def render_agreement_markdown(report, digits: int = 4) -> str:
             if p.report is not None:
                 out += [f"**{p.annotator} against {p.reference}**", "",
                         render_report(p.report, "markdown", digits=digits)]
+    if report.consensus_vs_gold is not None:
+        out += ["**consensus against the gold file**", "",
+                render_report(report.consensus_vs_gold, "markdown", digits=digits)]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -190,6 +252,7 @@ def render_agreement_csv(report, digits: int = 4) -> str:
                  report.fleiss_kappa.items])
     rows.append(["krippendorff_alpha", "", "", "", _blank(report.krippendorff_alpha.value), "",
                  report.krippendorff_alpha.items])
+    rows += _quality_csv_rows(report)
     header = ["statistic", "reference", "annotator", "type", "value", "sentences", "tokens"]
     if report.nested is None:
         return text.csv_text(header, rows)
@@ -225,6 +288,29 @@ def _nested_csv_rows(report) -> list[list[object]]:
     return rows
 
 
+def _quality_csv_rows(report) -> list[list[object]]:
+    """Issue 20: Dawid-Skene accuracies (reference ``dawid-skene``), every annotator's
+    P/R/F1 against the consensus (reference ``consensus``) and the gold file (reference
+    ``gold-file``), and the consensus's against the gold file."""
+    rows: list[list[object]] = []
+    for q in report.quality or []:
+        if report.consensus is not None:
+            rows.append(["ds_accuracy", "dawid-skene", q.name, "", _blank(q.ds_accuracy), q.sentences, ""])
+            rows.append(["ds_entity_accuracy", "dawid-skene", q.name, "", _blank(q.ds_entity_accuracy), q.sentences,
+                         ""])
+        for reference, r in (("consensus", q.vs_consensus), ("gold-file", q.vs_gold)):
+            if r is not None:
+                for stat in ("precision", "recall", "f1"):
+                    rows.append([stat, reference, q.name, "", getattr(r.micro, stat), r.sentences, r.tokens])
+    g = report.consensus_vs_gold
+    if g is not None:
+        for stat in ("precision", "recall", "f1"):
+            rows.append([stat, "gold-file", "consensus", "", getattr(g.micro, stat), g.sentences, g.tokens])
+        for t in g.sorted_types():
+            rows.append(["f1", "gold-file", "consensus", t, g.per_type[t].f1, g.sentences, g.tokens])
+    return rows
+
+
 def _blank(value: float | None) -> object:
     return "" if value is None else value
 
@@ -238,11 +324,15 @@ def render_agreement(report, fmt: str, *, digits: int | None = None) -> str:
     return renderer(report) if digits is None else renderer(report, digits)
 
 
-def render_disagreements(rows: Sequence[dict], annotators: Sequence[str], *, nested: bool = False) -> str:
+def render_disagreements(rows: Sequence[dict], annotators: Sequence[str], *, nested: bool = False,
+                         consensus: bool = False) -> str:
     """The disagreement list as CSV (see :func:`seqeval_suite.agreement.find_disagreements`;
-    ``nested``: one row per entity, :func:`~seqeval_suite.agreement.find_nested_disagreements`)."""
+    ``nested``: one row per entity, :func:`~seqeval_suite.agreement.find_nested_disagreements`;
+    ``consensus``: a last column with the consensus's spans there)."""
     if nested:
         header = ["sentence", "line", "start", "end", "text", "type", *annotators]
     else:
         header = ["sentence", "line", "start", "end", "text", *annotators, "kind"]
+    if consensus:
+        header.append("consensus")
     return text.csv_text(header, [[row[h] for h in header] for row in rows])
