@@ -364,3 +364,19 @@ def test_agreement_html_nested_fits_in_browser(driver, tmp_path):
     _open(driver, tmp_path, data, "nested.html")
     assert _severe(driver) == []
     _check_fits(driver, {"heat-map", "pairs", "annotators", "nested-pairs", "nested-layers", "chance-layers"})
+
+
+def test_agree_cli_writes_the_html_page(tmp_path):
+    from click.testing import CliRunner
+
+    from seqeval_suite.cli import main
+    from seqeval_suite.render.agreement_html import render_agreement_html
+
+    root = Path(__file__).resolve().parents[1] / "corpora" / "agreement"
+    files = [str(root / f"ann{k}.conll") for k in (1, 2, 3)]
+    out = tmp_path / "a.html"
+    result = CliRunner().invoke(main, ["agree", *files, "-f", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    from seqeval_suite.agreement import agree as run_agree
+
+    assert out.read_text(encoding="utf-8") == render_agreement_html(run_agree(files).to_dict())

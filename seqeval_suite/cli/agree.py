@@ -110,7 +110,7 @@ def _check_target(consensus_output: str | None, others) -> None:
               help="Alphabet of the kappas and alpha: full tags, or entity types.")
 @scoring_options
 @nested_options
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv", "markdown", "latex"]),
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv", "markdown", "latex", "html"]),
               default="table", show_default=True, help="Output format.")
 @click.option("--digits", type=click.IntRange(0, 10), default=None, help="Digits after the decimal point.")
 @consensus_options
@@ -185,7 +185,12 @@ def agree(ctx, files, columns, tag_column, format_in, labels, alignment, names, 
         consensus=consensus.lower() if consensus else None, min_votes=min_votes, gold_file=gold_file,
         ds_tol=ds_tol, ds_max_iter=ds_max_iter, ds_smoothing=ds_smoothing,
     )
-    text = render_agreement(report, fmt, digits=digits)
+    if fmt == "html":  # a self-contained page (render/agreement_html.py)
+        from ..render.agreement_html import render_agreement_html
+
+        text = render_agreement_html(report.to_dict(), digits=digits)
+    else:
+        text = render_agreement(report, fmt, digits=digits)
     if disagreements is not None:
         emit(render_disagreements(report.disagreements or [], report.annotators, nested=report.nested is not None,
                                   consensus=report.consensus is not None), disagreements)
