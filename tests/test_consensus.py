@@ -476,7 +476,6 @@ def test_build_consensus_refuses_bad_em_settings():
 @pytest.mark.parametrize("args, message", [
     (["--consensus-output", "x.conll"], "--consensus-output needs --consensus"),
     (["--consensus", "median"], "'median' is not one of"),
-    (["--consensus", "majority", "-o", "x.conll"], "write the consensus with --consensus-output"),
     (["--consensus", "majority", "--consensus-output", "x.json"], "CoNLL or JSON Lines"),
     (["--consensus", "majority", "--consensus-output", FILES[0]], "choose another file"),
     (["--to-scheme", "BILOU"], "needs --consensus-output"),
@@ -492,6 +491,17 @@ def test_usage_errors_exit_2(cli, tmp_path, monkeypatch, args, message):
     assert result.exit_code == 2, result.stderr
     assert message in result.stderr and result.stdout == ""
     assert "Traceback" not in result.stderr and not list(tmp_path.iterdir())
+
+
+def test_output_naming_a_tag_file_receives_the_consensus(cli, tmp_path, monkeypatch):
+    """The issue's form, `agree ... --consensus majority --output consensus.conll`."""
+    monkeypatch.chdir(tmp_path)
+    result = cli("agree", *FILES, "--consensus", "majority", "-o", "consensus.conll")
+    assert result.exit_code == 0, result.stderr
+    assert "annotator quality" in result.stdout  # the report on stdout
+    other = cli("agree", *FILES, "--consensus", "majority", "--consensus-output", "again.conll")
+    assert other.exit_code == 0
+    assert (tmp_path / "consensus.conll").read_bytes() == (tmp_path / "again.conll").read_bytes()
 
 
 def test_nested_input_refuses_a_consensus(cli):

@@ -162,6 +162,10 @@ def agree(ctx, files, columns, tag_column, format_in, labels, alignment, names, 
     from ..agreement import agree as run_agree
     from ..render.agreement import render_agreement, render_disagreements
 
+    if consensus is not None and consensus_output is None and output and output.lower().endswith(_TAGGED_SUFFIXES):
+        # `--consensus ... --output consensus.conll` (a tag file): that file is the
+        # consensus; the report goes to stdout
+        consensus_output, output = output, None
     _check_consensus_options(consensus, consensus_output, to_scheme, output)
     for target in (output, disagreements):
         check_paths([*files, gold_file], target)
