@@ -278,6 +278,8 @@ class NestedScorer:
     sentences: int = 0
     tokens: int = 0
     partial: object = None
+    #: Per-sentence doubled-credit cells of the chosen partial-match schema.
+    partial_cells: SentenceCounts = field(default_factory=SentenceCounts)
 
     def __post_init__(self) -> None:
         if self.match != "strict":
@@ -401,13 +403,7 @@ class NestedScorer:
             g, p = per_sentence[s]
             counts = self.partial.add(sorted(g), sorted(p))[self.match]
             tp, fp, fn = doubled_credit(counts, self.match)
-            self._cells.add(s + self.sentences, "*", tp, fp, fn)
-
-    @property
-    def _cells(self) -> SentenceCounts:
-        if not hasattr(self, "_partial_cells"):
-            self._partial_cells = SentenceCounts()
-        return self._partial_cells
+            self.partial_cells.add(s + self.sentences, "*", tp, fp, fn)
 
     # ------------------------------------------------------------------ report
     def counts_by_type(self, table: dict) -> dict[str, Counts]:
@@ -452,7 +448,7 @@ class NestedScorer:
             report.match = self.match
             report.partial = self.partial.results()
             report.exact_per_type = report.per_type
-            report.match_cells = self._cells
+            report.match_cells = self.partial_cells
             report.per_type = {t: as_counts(c[self.match], self.match) for t, c in self.partial.per_type.items()}
             report.micro_override = as_counts(self.partial.overall[self.match], self.match)
 
@@ -637,7 +633,7 @@ def evaluate_nested(gold, pred=None, *, layers=None, layer_names=None, type_map=
     options = Options.build(mode=mode, scheme=scheme, suffix=suffix, types=types, match=match,
                             delimiter=delimiter, comments=comments, encoding=encoding,
                             format_in=format_in, labels=labels, alignment=alignment)
-    names = [n for n in layer_names.split(",")] if isinstance(layer_names, str) else layer_names
+    names = layer_names.split(",") if isinstance(layer_names, str) else layer_names
     scorer = NestedScorer(match=options.match, types=options.types, type_map=parse_type_map(type_map),
                           layer_names=names)
     report = Report(per_type={}, mode=options.mode, scheme_setting=options.scheme, suffix=options.suffix,
