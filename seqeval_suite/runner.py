@@ -26,6 +26,7 @@ from .counts import Counts, macro, total, weighted
 from .core.options import METRICS as STATS_METRICS
 from .errors import DataError, SeqevalSuiteError
 from .signature import signature
+from .cache import UnitCache
 
 #: 2 (issue 19): each run and each (system, corpus) entry carries ``derived`` P/R/F1 computed
 #: from its counts; ``render`` still reads version 1 files (and adds them).
@@ -341,41 +342,6 @@ def _score_safely(unit: Unit) -> tuple[str, Any]:
         return "ok", score_unit(unit)
     except SeqevalSuiteError as exc:
         return "error", (type(exc).__name__, exc.message, exc.hint)
-
-
-# ------------------------------------------------------------------ cache
-class UnitCache:
-    """Unit results stored as JSON files named by their key (``None`` folder: no cache)."""
-
-    def __init__(self, folder: str | os.PathLike | None) -> None:
-        self.folder = Path(folder) if folder is not None else None
-        self.hits = 0
-
-    def get(self, key: str) -> dict | None:
-        """The cached result for ``key``, or None (a damaged entry counts as a miss)."""
-        if self.folder is None:
-            return None
-        try:
-            with open(self.folder / f"{key}.json", encoding="utf-8") as fh:
-                entry = json.load(fh)
-        except (OSError, ValueError):
-            return None
-        if not isinstance(entry, dict) or entry.get("key") != key:
-            return None
-        self.hits += 1
-        return entry.get("result")
-
-    def put(self, key: str, result: dict) -> None:
-        """Store a result (key order kept: a cached result must read back identical); a cache
-        that cannot be written is skipped, not an error."""
-        if self.folder is None:
-            return
-        from .atomic import write_text
-
-        try:
-            write_text(self.folder / f"{key}.json", json.dumps({"key": key, "result": result}))
-        except OSError:
-            pass
 
 
 # ------------------------------------------------------------------ the run
