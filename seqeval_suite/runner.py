@@ -135,17 +135,22 @@ def _sha256_file(path: str) -> str:
     return digest.hexdigest()
 
 
-def unit_key(unit: Unit) -> tuple[str, dict]:
+def unit_key(unit: Unit, hashed: dict[str, str] | None = None) -> tuple[str, dict]:
     """The cache key of a unit (a hash of input bytes, settings and tool version) and the
-    input hashes it was built from."""
+    input hashes it was built from.
+
+    ``hashed`` maps paths already hashed in this run to their hash (and is filled), so a
+    gold file shared by many units is read once.
+    """
+    hashed = {} if hashed is None else hashed
     try:
-        gold_hash = _sha256_file(unit.gold)
+        gold_hash = _hash_once(unit.gold, hashed)
         if unit.kind == "spacy":
             from .io.spacy_pipeline import pipeline_fingerprint
 
             pred_hash = pipeline_fingerprint(unit.pred, unit.spacy_is_path)
         else:
-            pred_hash = _sha256_file(unit.pred)
+            pred_hash = _hash_once(unit.pred, hashed)
     except OSError as exc:
         raise DataError(f"{exc.filename}: cannot read ({exc.strerror})") from None
     hashes = {"gold": gold_hash, "pred": pred_hash}
@@ -156,6 +161,12 @@ def unit_key(unit: Unit) -> tuple[str, dict]:
     }
     key = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
     return key, hashes
+
+
+def _hash_once(path: str, hashed: dict[str, str]) -> str:
+    if path not in hashed:
+        hashed[path] = _sha256_file(path)
+    return hashed[path]
 
 
 def _mapped(pairs, gold_map: dict, pred_map: dict, suffix: bool) -> Iterator:
@@ -274,13 +285,50 @@ def score_unit(unit: Unit) -> dict:
     return result
 
 
+def _groupable(unit: Unit) -> bool:
+    """Whether a unit can share one read of its gold with others (CoNLL prediction files
+    without label maps: :func:`~seqeval_suite.core.score.score_each` reads them side by side)."""
+    from .io.formats import detect_format
+
+    return (unit.kind == "predictions" and not unit.gold_map and not unit.pred_map
+            and "nested" not in unit.options and unit.options.get("mode") != "conlleval"
+            and detect_format(unit.gold) == "conll" and detect_format(unit.pred) == "conll")
+
+
+def score_group(units: list[Unit]) -> list[dict]:
+    """Score units that share their gold file and settings in one pass over the gold.
+
+    Each result is exactly :func:`score_unit`'s for that unit (gold is read once for all
+    of them instead of once per unit; ``tests/test_runner_api.py`` checks the equality).
+    """
+    from .core.score import score_each
+    from .core.source import ConllSource
+    from .evaluate import Options
+
+    if len(units) == 1 or not all(_groupable(u) for u in units):
+        return [score_unit(u) for u in units]
+    options = Options.build(**units[0].options)
+    analyses = hooks = None
+    if units[0].analysis:
+        from .analysis import ErrorReport, error_hook
+
+        analyses = [ErrorReport() for _ in units]
+        hooks = [error_hook(errors) for errors in analyses]
+    source = ConllSource(units[0].gold, [u.pred for u in units], options)
+    reports = score_each(source, options, on_spans=hooks, keep_tokens=hooks is not None)
+    results = [_unit_result(report, unit) for report, unit in zip(reports, units)]
+    for result, errors in zip(results, analyses or []):
+        result["analysis"] = _analysis_block(errors)
+    return results
+
+
 def _score_nested_unit(unit: Unit, settings: dict, nested: dict) -> dict:
     """A unit on a nested corpus (layered CoNLL or span files): prediction files only."""
     from .errors import DataError
     from .nested import evaluate_nested
 
     if unit.kind == "spacy" or unit.gold_map or unit.pred_map:
-        raise DataError(f"{unit.label()}: nested corpora take prediction files, without label_map",
+        raise DataError(f"{unit.label}: nested corpora take prediction files, without label_map",
                         hint="use the corpus's type_map to rename types")
     report = evaluate_nested(unit.gold, unit.pred, **nested, **settings)
     return _unit_result(report, unit)
@@ -344,6 +392,29 @@ def _score_safely(unit: Unit) -> tuple[str, Any]:
         return "error", (type(exc).__name__, exc.message, exc.hint)
 
 
+def _score_group_safely(units: list[Unit]) -> list[tuple[str, Any]]:
+    """:func:`_score_safely` for a group; on an error the units are scored one by one, so
+    the error is the one that unit alone gives, and the units before it still count."""
+    try:
+        return [("ok", result) for result in score_group(units)]
+    except SeqevalSuiteError:
+        if len(units) == 1:
+            return [_score_safely(units[0])]
+        return [_score_safely(unit) for unit in units]
+
+
+def _groups(units: list[Unit], indices: list[int]) -> list[list[int]]:
+    """``indices`` split into groups of units sharing gold and settings (config order kept)."""
+    groups: dict[str, list[int]] = {}
+    for i, unit in zip(indices, units):
+        if not _groupable(unit):
+            groups[f"#{i}"] = [i]
+            continue
+        key = json.dumps([unit.gold, unit.options, unit.analysis], sort_keys=True)
+        groups.setdefault(key, []).append(i)
+    return list(groups.values())
+
+
 # ------------------------------------------------------------------ the run
 def run_benchmark(
     config: Config,
@@ -369,7 +440,8 @@ def run_benchmark(
     """
     units = plan(config)
     cache = UnitCache(cache_dir)
-    keyed = [(unit, *unit_key(unit)) for unit in units]
+    hashed: dict[str, str] = {}
+    keyed = [(unit, *unit_key(unit, hashed)) for unit in units]
     results: dict[int, dict] = {}
     todo = []
     for i, (unit, key, _) in enumerate(keyed):
@@ -381,18 +453,24 @@ def run_benchmark(
     done = len(results)
     if progress:
         progress(done, len(units), "cached")
+    failed: dict[int, tuple] = {}
     for i, outcome in _execute([keyed[i][0] for i in todo], todo, jobs):
         status, payload = outcome
         unit = keyed[i][0]
         if status == "error":
-            kind, message, hint = payload
-            cls = DataError if kind == "DataError" else SeqevalSuiteError
-            raise cls(f"{unit.label}: {_readable(message, unit)}", hint=hint)
+            failed[i] = payload
+            continue
         results[i] = payload
         cache.put(keyed[i][1], payload)
         done += 1
         if progress:
             progress(done, len(units), unit.label)
+    if failed:
+        # Units are scored grouped by gold file: the error reported is the first in config order.
+        first = min(failed)
+        kind, message, hint = failed[first]
+        cls = DataError if kind == "DataError" else SeqevalSuiteError
+        raise cls(f"{keyed[first][0].label}: {_readable(message, keyed[first][0])}", hint=hint)
     runs = [(unit, hashes, results[i]) for i, (unit, _, hashes) in enumerate(keyed)]
     out = assemble(config, runs)
     stats = _stats_module()
@@ -505,17 +583,22 @@ def _readable(message: str, unit: Unit) -> str:
 
 
 def _execute(units: list[Unit], indices: list[int], jobs: int):
-    """Yield ``(index, outcome)`` for each unit, in order, in this process or in a pool."""
-    if jobs <= 1 or len(units) <= 1:
-        for i, unit in zip(indices, units):
-            yield i, _score_safely(unit)
+    """Yield ``(index, outcome)`` for each unit, group by group (units sharing a gold file
+    and settings are scored in one pass), in this process or in a pool."""
+    by_index = dict(zip(indices, units))
+    groups = _groups(units, indices)
+    work = [[by_index[i] for i in group] for group in groups]
+    if jobs <= 1 or len(work) <= 1:
+        outcomes = map(_score_group_safely, work)
+        for group, outcome in zip(groups, outcomes):
+            yield from zip(group, outcome)
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(units))) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
         # map() returns results in submission order whatever order they finish in.
-        for i, outcome in zip(indices, pool.map(_score_safely, units)):
-            yield i, outcome
+        for group, outcome in zip(groups, pool.map(_score_group_safely, work)):
+            yield from zip(group, outcome)
 
 
 def scoring_settings(config: Config) -> dict:

@@ -9,7 +9,7 @@ partial-match schemas (:mod:`seqeval_suite.partial`) take the same spans.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable
+from typing import Callable, Sequence
 
 from ..counts import Counts
 from ..errors import DataError
@@ -51,15 +51,20 @@ def score(source: BlockSource, options: Options, *, on_spans: SpanHook | None = 
     return scorer.report()
 
 
-def score_each(source, options: Options) -> list[Report]:
+def score_each(source, options: Options, *, on_spans: Sequence[SpanHook | None] | None = None,
+               keep_tokens: bool = False) -> list[Report]:
     """Score every prediction input of a multi-prediction
     :class:`~seqeval_suite.core.source.ConllSource` against its gold in one pass (gold is
     read once): one :class:`~seqeval_suite.report.Report` per prediction, each exactly
     what :func:`score` gives for that prediction alone.
+
+    ``on_spans`` holds one hook (or None) per prediction, as :func:`score`'s ``on_spans``;
+    ``keep_tokens`` asks for the tokens the hooks need.
     """
     vocab = vocabulary(options)
-    scorers = [Scorer(vocab, options, view) for view in source.views]
-    for blocks in source.blocks_each(vocab):
+    hooks = list(on_spans) if on_spans is not None else [None] * len(source.views)
+    scorers = [Scorer(vocab, options, view, hook) for view, hook in zip(source.views, hooks)]
+    for blocks in source.blocks_each(vocab, keep_tokens):
         for scorer, block in zip(scorers, blocks):
             scorer.add(block)
     return [scorer.report() for scorer in scorers]
