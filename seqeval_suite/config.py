@@ -45,8 +45,9 @@ TOP_KEYS = ("name", "title", "description", "scoring", "corpora", "systems", "ou
 SCORING_KEYS = ("mode", "scheme", "suffix", "types", "match", "primary", "seed", "resamples", "level",
                 "alpha", "correction", "beta")
 CORPUS_KEYS = ("id", "name", "path", "scheme", "types", "label_map", "delimiter", "encoding", "comments",
-               "layers", "layer_names", "nested", "span_key", "type_map")
-SYSTEM_KEYS = ("id", "name", "url", "description", "predictions", "spacy", "label_map", "types")
+               "gold_column", "layers", "layer_names", "nested", "span_key", "type_map")
+SYSTEM_KEYS = ("id", "name", "url", "description", "predictions", "prediction_column", "spacy", "label_map",
+               "types")
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ class Corpus:
     delimiter: str | None = None
     encoding: str = "utf-8"
     comments: bool = False
+    #: The gold tag column of a CoNLL file (0-based, negative from the end; None: the last).
+    gold_column: int | None = None
     #: Nested entities (issue 17): layered CoNLL columns (``"2,3"``), their names, span
     #: inputs read with overlaps kept, a spaCy span key, a type map applied to both sides.
     layers: str | None = None
@@ -109,6 +112,8 @@ class System:
     spacy_is_path: bool = False
     label_map: dict[str, str | None] = field(default_factory=dict)
     types: tuple[str, ...] | None = None
+    #: The tag column of its CoNLL prediction files (0-based, negative from the end; None: the last).
+    prediction_column: int | None = None
 
     @property
     def kind(self) -> str:
@@ -489,7 +494,8 @@ def _corpora(data: Any, base: Path, scoring: Scoring, problems: _Problems) -> li
             scheme=scheme, types=_types(entry.get("types"), f"{where}.types", problems),
             label_map=_label_map(entry.get("label_map"), f"{where}.label_map", problems),
             delimiter=_string(entry, "delimiter", where, problems), encoding=encoding or "utf-8",
-            comments=bool(comments), **_nested_keys(entry, where, scoring, problems),
+            comments=bool(comments), gold_column=_column(entry, "gold_column", where, problems),
+            **_nested_keys(entry, where, scoring, problems),
         )
         out.append(corpus)
     return out
@@ -534,6 +540,18 @@ def _nested_keys(entry: dict, where: str, scoring: Scoring, problems: _Problems)
             and scoring.mode == "conlleval":
         problems.add(f"{where}.layers", "nested entities cannot be scored in conlleval mode: use lenient or strict")
     return out
+
+
+def _column(entry: dict, key: str, where: str, problems: _Problems) -> int | None:
+    """A tag column index (0-based as on the command line; negative counts from the end)."""
+    value = entry.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        problems.add(_join(where, key), f"expected a column index (0 is the token column, -1 the last), "
+                                        f"got {_type_name(value)} {excerpt(value)}")
+        return None
+    return value
 
 
 def _runs(value: Any, base: Path, key: str, problems: _Problems) -> tuple[tuple[Path, str], ...]:
@@ -610,6 +628,7 @@ def _systems(data: Any, base: Path, corpus_ids: list[str], problems: _Problems) 
             predictions=predictions, spacy=spacy, spacy_is_path=spacy_is_path,
             label_map=_label_map(entry.get("label_map"), f"{where}.label_map", problems),
             types=_types(entry.get("types"), f"{where}.types", problems),
+            prediction_column=_column(entry, "prediction_column", where, problems),
         ))
     return out
 
@@ -649,6 +668,33 @@ def _check_types(config_corpora: list[Corpus], systems: list[System], scoring: S
             types = effective_types(scoring.types, corpus.types, system.types)
             if types == ():
                 problems.add(f"systems[{j}].types", f"with scoring.types and corpora[{i}].types no entity type is left to score")
+
+
+def _check_columns(config_corpora: list[Corpus], systems: list[System], problems: _Problems) -> None:
+    """Tag columns are for CoNLL files, and no file may be scored against itself: the same
+    file read at the same column on both sides scores 100 on every metric (issue 16)."""
+    from .io.conll import same_column
+    from .io.formats import detect_format
+
+    for i, corpus in enumerate(config_corpora):
+        if corpus.gold_column is not None and corpus.file and detect_format(corpus.file) != "conll":
+            problems.add(f"corpora[{i}].gold_column", f"only CoNLL files have columns, not {detect_format(corpus.file)}")
+        for j, system in enumerate(systems):
+            for k, (path, written) in enumerate(system.predictions.get(corpus.id, ())):
+                where = f"systems[{j}].predictions.{corpus.id}" + (f"[{k}]" if len(system.predictions[corpus.id]) > 1 else "")
+                if system.prediction_column is not None and detect_format(written) != "conll":
+                    problems.add(f"systems[{j}].prediction_column",
+                                 f"only CoNLL files have columns, not {detect_format(written)} ({excerpt(written)})")
+                    continue
+                if corpus.is_nested or not corpus.file:
+                    continue
+                column = same_column(corpus.path, path, corpus.gold_column, system.prediction_column,
+                                     delimiter=corpus.delimiter, encoding=corpus.encoding)
+                if column is not None:
+                    problems.add(where, f"{excerpt(written)} is corpora[{i}]'s gold file, read at the same column "
+                                        f"({column}) on both sides: it would be scored against itself (100 on "
+                                        f"every metric); name the columns with corpora[{i}].gold_column and "
+                                        f"systems[{j}].prediction_column")
 
 
 def _check_formats(config_corpora: list[Corpus], systems: list[System], scoring: Scoring, problems: _Problems) -> None:
@@ -698,6 +744,7 @@ def validate(data: Any, source: str | os.PathLike, *, base: Path | None = None) 
     systems = _systems(data.get("systems"), base, list(dict.fromkeys(c.id for c in corpora)), problems)
     _check_types(corpora, systems, scoring, problems)
     _check_formats(corpora, systems, scoring, problems)
+    _check_columns(corpora, systems, problems)
     outputs = _outputs(data.get("outputs"), problems)
     title = _string(data, "title", "", problems) or name
     description = _string(data, "description", "", problems)

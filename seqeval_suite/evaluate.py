@@ -100,7 +100,27 @@ def evaluate(
         gold_column=gold_column, pred_column=pred_column, comments=comments, encoding=encoding, match=match,
         format_in=format_in, labels=_labels(labels), alignment=alignment, beta=beta, level=level,
     )
-    return _types_checked(score(open_source(gold, pred, options), options), options)
+    report = _types_checked(score(open_source(gold, pred, options), options), options)
+    return _self_checked(report, gold, pred, options)
+
+
+def _self_checked(report: Report, gold, pred, options: Options) -> Report:
+    """Warn when gold and prediction are the same file read at the same column: every
+    figure is then 100, which is a sanity check, never a result (issue 16)."""
+    from .io.conll import same_column
+
+    if not isinstance(gold, (str, os.PathLike)) or not isinstance(pred, (str, os.PathLike)):
+        return report
+    if _tagged_format(gold, options) == "conll":
+        column = same_column(gold, pred, options.gold_column, options.pred_column,
+                             delimiter=options.delimiter, encoding=options.encoding)
+        if column is not None:
+            report.warnings.append(f"{gold} is both gold and prediction, read at the same column ({column}): "
+                                   "it is scored against itself (pass --gold-column and --pred-column to "
+                                   "score two columns of one file)")
+    elif os.path.isfile(gold) and os.path.isfile(pred) and os.path.samefile(gold, pred):
+        report.warnings.append(f"{gold} is both gold and prediction: it is scored against itself")
+    return report
 
 
 def _types_checked(report: Report, options: Options) -> Report:

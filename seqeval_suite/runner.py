@@ -74,6 +74,8 @@ def unit_options(config: Config, corpus: Corpus, system: System) -> dict:
         "mode": s.mode, "scheme": corpus.scheme or s.scheme, "suffix": s.suffix,
         "types": list(types) if types is not None else None, "delimiter": corpus.delimiter,
         "comments": corpus.comments, "encoding": corpus.encoding, "match": s.match,
+        **({"gold_column": corpus.gold_column} if corpus.gold_column is not None else {}),
+        **({"pred_column": system.prediction_column} if system.prediction_column is not None else {}),
         **({"nested": {"layers": corpus.layers, "layer_names": list(corpus.layer_names or []) or None,
                        "span_key": corpus.span_key, "type_map": corpus.type_map}} if corpus.is_nested else {}),
     }
@@ -214,7 +216,8 @@ def _spacy_source(unit: Unit, options):
                                     "tokens, but the line has one column",
                                     hint="the gold file needs 'token ... tag'")
                 tokens = sentence.column(0)
-                sentences.append((tokens, column_of(sentence, -1, reader.name), sentence.lines))
+                gold_column = -1 if options.gold_column is None else options.gold_column
+                sentences.append((tokens, column_of(sentence, gold_column, reader.name), sentence.lines))
                 starts += conlleval and tokens[0] == DOCSTART
                 documents.append(starts if conlleval else numbers[k])
         marked = reader.documents > 0

@@ -770,3 +770,48 @@ def _count_docstarts(data: bytes) -> int:
         if fields and fields[0] == _DOCSTART_BYTES:
             n += 1
     return n
+
+
+def column_count(path: str | os.PathLike, *, delimiter: str | None = None, encoding: str = "utf-8",
+                 limit: int = 1000) -> int | None:
+    """The number of columns of the first token row among the first ``limit`` lines of a
+    CoNLL file (``.gz`` read transparently), or None when there is none or it is unreadable.
+
+    ``-DOCSTART-`` rows count like any row; comment lines are not skipped (a ``#`` row
+    counts its fields): the answer is only used to resolve negative column indices.
+    """
+    try:
+        with gzip.open(path, "rt", encoding=encoding, errors="replace") if str(path).endswith(".gz") \
+                else open(path, encoding=encoding, errors="replace") as fh:
+            for _, line in zip(range(limit), fh):
+                fields = line.split(delimiter) if delimiter else line.split()
+                if line.strip():
+                    return len(fields)
+    except (OSError, EOFError, zlib.error, gzip.BadGzipFile):
+        return None
+    return None
+
+
+def same_column(gold: str | os.PathLike, pred: str | os.PathLike, gold_column: int | None,
+                pred_column: int | None, *, delimiter: str | None = None, encoding: str = "utf-8") -> int | None:
+    """The 0-based column both sides would read when gold and prediction are the same file
+    read at the same tag column (a file scored against itself: every figure 100), else None.
+
+    Columns are as ``--gold-column``/``--pred-column`` take them (None: the last column;
+    negative: from the end); they are compared once resolved against the file's columns.
+    """
+    try:
+        if not (os.path.isfile(gold) and os.path.isfile(pred) and os.path.samefile(gold, pred)):
+            return None
+    except OSError:
+        return None
+    width = column_count(gold, delimiter=delimiter, encoding=encoding)
+    if width is None:
+        return None
+    g, p = _resolved_column(gold_column, width), _resolved_column(pred_column, width)
+    return g if g is not None and g == p else None
+
+
+def _resolved_column(column: int | None, width: int) -> int | None:
+    column = -1 if column is None else column
+    return column % width if -width <= column < width else None
