@@ -47,7 +47,9 @@ SCORING_KEYS = ("mode", "scheme", "suffix", "types", "match", "primary", "seed",
 CORPUS_KEYS = ("id", "name", "path", "scheme", "types", "label_map", "delimiter", "encoding", "comments",
                "gold_column", "layers", "layer_names", "nested", "span_key", "type_map")
 SYSTEM_KEYS = ("id", "name", "url", "description", "predictions", "prediction_column", "spacy", "label_map",
-               "types")
+               "types", "checkpoints")
+CHECKPOINT_KEYS = ("gold", "predictions", "steps", "step_pattern", "train")
+TRAIN_KEYS = ("gold", "predictions", "steps")
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,29 @@ class Corpus:
 
 
 @dataclass(frozen=True)
+class Series:
+    """A checkpoint series (issue 18): a gold file and one prediction file per checkpoint.
+
+    ``files`` are the prediction files in the order found (a folder's in name order),
+    each with the path as outputs may show it; ``steps`` pairs with them when given.
+    """
+
+    gold: Path
+    gold_file: str
+    files: tuple[tuple[Path, str], ...]
+    steps: tuple[int | float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Checkpoints:
+    """A system's ``checkpoints:``: the learning curve drawn on the board."""
+
+    dev: Series
+    step_pattern: str | None = None
+    train: Series | None = None
+
+
+@dataclass(frozen=True)
 class System:
     """One system: prediction files per corpus (one per run), or a spaCy pipeline."""
 
@@ -114,6 +139,8 @@ class System:
     types: tuple[str, ...] | None = None
     #: The tag column of its CoNLL prediction files (0-based, negative from the end; None: the last).
     prediction_column: int | None = None
+    #: Its checkpoint series, scored into a learning curve on the board (issue 18).
+    checkpoints: Checkpoints | None = None
 
     @property
     def kind(self) -> str:
@@ -629,8 +656,88 @@ def _systems(data: Any, base: Path, corpus_ids: list[str], problems: _Problems) 
             label_map=_label_map(entry.get("label_map"), f"{where}.label_map", problems),
             types=_types(entry.get("types"), f"{where}.types", problems),
             prediction_column=_column(entry, "prediction_column", where, problems),
+            checkpoints=_checkpoints(entry, base, where, problems),
         ))
     return out
+
+
+def _checkpoints(entry: dict, base: Path, where: str, problems: _Problems) -> Checkpoints | None:
+    """A system's ``checkpoints`` mapping, checked as ``seqeval-suite curve`` checks its
+    arguments (steps found for every file, no step twice), with key paths."""
+    if entry.get("checkpoints") is None:
+        return None
+    key = f"{where}.checkpoints"
+    value = entry["checkpoints"]
+    if not _expect(value, (dict,), "a mapping with gold and predictions", key, problems):
+        return None
+    _unknown_keys(value, CHECKPOINT_KEYS, key, problems)
+    if entry.get("label_map"):
+        problems.add(f"{where}.label_map", "cannot be combined with checkpoints (their files are scored as "
+                                           "written): rename the labels in the checkpoint files")
+    pattern = _string(value, "step_pattern", key, problems)
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            problems.add(f"{key}.step_pattern", f"not a regular expression ({exc})")
+            pattern = None
+    dev = _series(value, base, key, pattern, problems)
+    train = None
+    if value.get("train") is not None:
+        if _expect(value["train"], (dict,), "a mapping with gold and predictions", f"{key}.train", problems):
+            _unknown_keys(value["train"], TRAIN_KEYS, f"{key}.train", problems)
+            train = _series(value["train"], base, f"{key}.train", pattern, problems)
+    if dev is None:
+        return None
+    return Checkpoints(dev=dev, step_pattern=pattern, train=train)
+
+
+def _series(value: dict, base: Path, key: str, pattern: str | None, problems: _Problems) -> Series | None:
+    from .curves import STEP_PATTERN, resolve_checkpoints
+    from .errors import SeqevalSuiteError
+
+    if "gold" not in value:
+        problems.add(f"{key}.gold", "missing (required): the gold file the checkpoints are scored on")
+    if "predictions" not in value:
+        problems.add(f"{key}.predictions", "missing (required): a folder of checkpoint files or a list of files")
+    gold = _file(base, value.get("gold"), f"{key}.gold", problems) if "gold" in value else None
+    written = value.get("predictions")
+    written = written if isinstance(written, list) else [written]
+    paths = []
+    for j, item in enumerate(written if "predictions" in value else []):
+        where = f"{key}.predictions" + (f"[{j}]" if isinstance(value["predictions"], list) else "")
+        if not _expect(item, (str,), "a file or folder path", where, problems):
+            continue
+        path = _resolve(base, item)
+        if not path.exists():
+            problems.add(where, f"{item}: no such file or folder (paths are relative to the config file)")
+            continue
+        paths.append((path, item))
+    steps = value.get("steps")
+    if steps is not None and not (isinstance(steps, list) and steps and all(
+            isinstance(x, (int, float)) and not isinstance(x, bool) for x in steps)):
+        problems.add(f"{key}.steps", "expected a list of numbers, one per checkpoint file")
+        steps = None
+    if gold is None or not paths:
+        return None
+    try:
+        found = resolve_checkpoints([str(p) for p, _ in paths], steps=steps, step_pattern=pattern or STEP_PATTERN,
+                                    exclude=[str(gold)])
+    except SeqevalSuiteError as exc:
+        problems.add(f"{key}.predictions", exc.message + (f" ({exc.hint})" if exc.hint else ""))
+        return None
+    shown = {str(p): w for p, w in paths}
+    files = tuple((Path(c.path), _shown_path(c.path, shown)) for c in found)
+    return Series(gold=gold, gold_file=str(value["gold"]), files=files,
+                  steps=tuple(c.step for c in found) if steps is not None else None)
+
+
+def _shown_path(path: str, written: dict[str, str]) -> str:
+    """A checkpoint file as the config names it: itself, or its folder as written plus its name."""
+    if path in written:
+        return written[path]
+    folder = os.path.dirname(path)
+    return os.path.join(written.get(folder, folder), os.path.basename(path))
 
 
 def _outputs(value: Any, problems: _Problems) -> tuple[str, ...]:

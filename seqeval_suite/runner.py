@@ -476,10 +476,88 @@ def run_benchmark(
         raise cls(f"{keyed[first][0].label}: {_readable(message, keyed[first][0])}", hint=hint)
     runs = [(unit, hashes, results[i]) for i, (unit, _, hashes) in enumerate(keyed)]
     out = assemble(config, runs)
+    curves = [_cached_curve(config, system, cache, hashed) for system in config.systems if system.checkpoints]
+    if curves:
+        out["curves"] = curves
     stats = _stats_module()
     if stats is not None and config.scoring.resamples > 0:
         add_statistics(out, [r for _, _, r in runs], stats)
     return out
+
+
+# ------------------------------------------------------------------ learning curves
+def curve_settings(config: Config, system: System) -> dict:
+    """How a system's checkpoint series is scored: the board's mode, scheme, suffix and
+    types (scoring ∩ system), exact matching, and the board's statistics settings."""
+    s = config.scoring
+    types = effective_types(s.types, system.types)
+    return {"mode": s.mode, "scheme": s.scheme, "suffix": s.suffix,
+            "types": list(types) if types is not None else None,
+            # The diagnosis needs a noise level (CI widths) even when the board has no statistics.
+            "resamples": s.resamples or 1000, "seed": s.seed, "level": s.level, "alpha": s.alpha}
+
+
+def score_curve(config: Config, system: System) -> dict:
+    """The learning curve of ``system``'s ``checkpoints`` as ``results.json`` holds it:
+    :meth:`seqeval_suite.curves.Curve.to_dict` plus the system id, the gold file as the
+    config names it and the evaluators' warnings (file names only, SPEC §4).
+
+    Raises:
+        DataError: a checkpoint file whose tokens are not gold's (as ``curve`` reports it).
+    """
+    from .curves import STEP_PATTERN, learning_curve
+
+    cp = system.checkpoints
+    settings = curve_settings(config, system)
+    train = cp.train
+    curve = learning_curve(
+        str(cp.dev.gold), [str(p) for p, _ in cp.dev.files], steps=cp.dev.steps,
+        step_pattern=cp.step_pattern or STEP_PATTERN,
+        train_gold=str(train.gold) if train else None, train_preds=[str(p) for p, _ in train.files] if train else (),
+        train_steps=train.steps if train else None, **settings)
+    data = curve.to_dict()
+    for key in ("schema_version", "version"):
+        data.pop(key)
+    gold_names = {str(cp.dev.gold): os.path.basename(cp.dev.gold)}
+    if train:
+        gold_names[str(train.gold)] = os.path.basename(train.gold)
+    warnings = []
+    for message in curve.warnings:
+        for path, name in gold_names.items():
+            message = message.replace(path, name)
+        for path, _ in cp.dev.files + (train.files if train else ()):
+            message = message.replace(str(path), path.name)
+        warnings.append(message)
+    return {"system": system.id, "gold": _public_path(cp.dev.gold_file),
+            "train_gold": _public_path(train.gold_file) if train else None, **data, "warnings": warnings}
+
+
+def curve_key(config: Config, system: System, hashed: dict[str, str]) -> str:
+    """The cache key of a system's curve: every file's bytes, the settings, the tool version."""
+    cp = system.checkpoints
+    series = [cp.dev] + ([cp.train] if cp.train else [])
+    try:
+        inputs = [[_hash_once(str(s.gold), hashed), [[p.name, _hash_once(str(p), hashed)] for p, _ in s.files],
+                   list(s.steps) if s.steps is not None else None] for s in series]
+    except OSError as exc:
+        raise DataError(f"{exc.filename}: cannot read ({exc.strerror})") from None
+    material = {"cache": CACHE_VERSION, "version": __version__, "kind": "curve", "inputs": inputs,
+                "settings": curve_settings(config, system), "step_pattern": cp.step_pattern,
+                "gold": cp.dev.gold_file, "train_gold": cp.train.gold_file if cp.train else None}
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+def _cached_curve(config: Config, system: System, cache: UnitCache, hashed: dict[str, str]) -> dict:
+    key = curve_key(config, system, hashed)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    try:
+        result = score_curve(config, system)
+    except SeqevalSuiteError as exc:
+        raise type(exc)(f"{system.id} checkpoints: {exc.message}", hint=exc.hint) from None
+    cache.put(key, result)
+    return result
 
 
 def _stats_module():

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from ..runner import RESULTS_SCHEMA_VERSION, derived_figures, entry_derived, run_scores
 from . import text
 from .breakdown import analysis_view, markdown_section
+from .curve_board import html_curves, render_curves_csv, render_latex_curves, render_markdown_curves
 
 if TYPE_CHECKING:
     import jinja2
@@ -33,6 +34,8 @@ METRICS = {"micro_p": "micro P", "micro_r": "micro R", "micro_f1": "micro F1", "
 ALL_METRICS = {**METRICS, "macro_p": "macro P", "macro_r": "macro R", "weighted_f1": "weighted F1"}
 FILES = {"markdown": "leaderboard.md", "csv": "leaderboard.csv", "latex": "leaderboard.tex",
          "json": "results.json", "html": "index.html"}
+#: Written beside leaderboard.csv when the results hold learning curves (issue 18).
+CURVES_CSV = "curves.csv"
 #: results.json versions that :func:`load_results` reads (1: without ``derived`` figures).
 READABLE_VERSIONS = (1, RESULTS_SCHEMA_VERSION)
 
@@ -313,12 +316,15 @@ def render_markdown(results: dict) -> str:
         section = markdown_section(results, board)
         if section:
             parts.append(section)
+    if results.get("curves"):
+        parts.append(render_markdown_curves(results))
     return "\n".join(parts)
 
 
-def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
-    """A Markdown table whose cells are already escaped (the System column holds links)."""
-    align = [":---" if i < 2 else "---:" for i in range(len(header))]
+def _markdown_table(header: list[str], rows: list[list[str]], *, left: int = 2) -> str:
+    """A Markdown table whose cells are already escaped (the System column holds links);
+    the first ``left`` columns are left-aligned, the figures after them right-aligned."""
+    align = [":---" if i < left else "---:" for i in range(len(header))]
     lines = ["| " + " | ".join(text.markdown_escape(h) for h in header) + " |", "| " + " | ".join(align) + " |"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines) + "\n"
@@ -474,6 +480,8 @@ def render_latex(results: dict) -> str:
         if board.type_columns:
             rows = [_latex_cells(_type_cells(row, board, name=row.name, pm=_PM)) for row in board.rows]
             parts.append(_latex_table(f"{latex_text(board.title)}: per-type F1", _type_header(board), rows, None))
+    if results.get("curves"):
+        parts.append(render_latex_curves(results))
     return "\n".join(parts)
 
 
@@ -561,6 +569,7 @@ def render_html(results: dict) -> str:
         title=results["title"], description=results.get("description"), heading=_heading(results),
         version=results["version"],
         boards=[_html_board(b, results, i) for i, b in enumerate(boards(results))],
+        curves=html_curves(results),
     )
 
 
@@ -571,7 +580,10 @@ RENDERERS = {"markdown": render_markdown, "csv": render_csv, "latex": render_lat
 def render_all(results: dict, formats=None) -> dict[str, str]:
     """File name -> text for each requested format (default: the results' own list)."""
     formats = formats or results.get("outputs") or list(FILES)
-    return {FILES[f]: RENDERERS[f](results) for f in formats}
+    out = {FILES[f]: RENDERERS[f](results) for f in formats}
+    if "csv" in formats and results.get("curves"):
+        out[CURVES_CSV] = render_curves_csv(results)
+    return out
 
 
 # ------------------------------------------------------------------ reading results.json
@@ -647,6 +659,11 @@ def derived_problems(data: dict) -> list[str]:
                 problems.append(f"{json_path(['results', k, 'runs', r, 'derived'])}: does not match the counts of that run")
         if entry["derived"] != entry_derived(entry["runs"]):
             problems.append(f"{json_path(['results', k, 'derived'])}: does not match the mean of its runs' derived figures")
+    for k, curve in enumerate(data.get("curves") or []):
+        steps = [c["step"] for c in curve["series"]["dev"]["checkpoints"]]
+        if curve["best"]["step"] not in steps:
+            problems.append(f"{json_path(['curves', k, 'best', 'step'])}: {curve['best']['step']} is not a step of "
+                            "the dev series")
     return problems
 
 
