@@ -121,10 +121,37 @@ def warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
 
 
+#: Parameters that name what a command writes, never what it reads.
+OUTPUT_PARAMS = frozenset({"output", "plot", "consensus_output", "target", "output_dir", "card"})
+
+
+def input_paths() -> list[str]:
+    """Every existing file the running command was given as an argument or option value
+    (gold, predictions, ``--labels FILE``, ``--type-map FILE``...), outputs left out."""
+    ctx = click.get_current_context(silent=True)
+    found: list[str] = []
+    while ctx is not None:
+        for name, value in ctx.params.items():
+            if name in OUTPUT_PARAMS:
+                continue
+            for item in value if isinstance(value, (tuple, list)) else (value,):
+                if isinstance(item, str) and item != "-" and os.path.isfile(item):
+                    found.append(item)
+        ctx = ctx.parent
+    return found
+
+
 def emit(text: str, output: str | None) -> None:
-    """Write a command's result to stdout, or atomically to ``output``."""
+    """Write a command's result to stdout, or atomically to ``output``.
+
+    Raises:
+        UsageError: ``output`` is one of the command's input files (issue 16: nothing
+            the user had is overwritten), whichever option named it.
+    """
     if output and output != "-":
         from ..atomic import write_text
+
+        check_paths(input_paths(), output)
 
         try:
             write_text(output, text)

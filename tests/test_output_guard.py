@@ -1,0 +1,49 @@
+"""Issue 16 case 17 and its neighbours: no command's --output may overwrite any file the
+command reads, whichever option named that file (exit 2, the file unchanged)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from seqeval_suite.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def files(tmp_path):
+    for name in ("examples/news.gold.conll", "examples/news.pred.conll", "formats/hf_ids.jsonl",
+                 "formats/hf_ids.labels.txt", "germeval/loose.map", "germeval/sample.gold.tsv",
+                 "germeval/sample.pred.tsv"):
+        shutil.copy(REPO / "corpora" / name, tmp_path / Path(name).name)
+    return tmp_path
+
+
+CASES = [
+    (["validate", "news.gold.conll", "-o", "news.gold.conll"], "news.gold.conll"),
+    (["validate", "news.gold.conll", "-f", "json", "-o", "news.gold.conll"], "news.gold.conll"),
+    (["evaluate", "hf_ids.jsonl", "hf_ids.jsonl", "--labels", "hf_ids.labels.txt", "-o", "hf_ids.labels.txt"],
+     "hf_ids.labels.txt"),
+    (["evaluate", "sample.gold.tsv", "sample.pred.tsv", "--layers", "2,3", "--comments", "--type-map", "loose.map",
+      "-o", "loose.map"], "loose.map"),
+    (["errors", "news.gold.conll", "news.pred.conll", "-o", "news.pred.conll"], "news.pred.conll"),
+]
+
+
+@pytest.mark.parametrize("args,victim", CASES)
+def test_output_that_is_an_input_is_refused(files, monkeypatch, args, victim):
+    monkeypatch.chdir(files)
+    before = (files / victim).read_bytes()
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert f"--output {victim} is one of the inputs" in result.output
+    assert (files / victim).read_bytes() == before
+
+
+def test_output_elsewhere_is_written(files, monkeypatch):
+    monkeypatch.chdir(files)
+    result = CliRunner().invoke(main, ["validate", "news.gold.conll", "-o", "report.txt"])
+    assert result.exit_code == 0 and "tokens:" in (files / "report.txt").read_text()
