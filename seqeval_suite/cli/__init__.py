@@ -116,6 +116,28 @@ def check_paths(inputs, output: str | None = None) -> None:
                                  hint="choose another output file")
 
 
+def check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """click callback: an encoding Python does not know is a usage error (exit 2)."""
+    import codecs
+
+    if value is None:
+        return value
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding {value!r} (e.g. utf-8, latin-1, cp1252)") from None
+    return value
+
+
+def check_delimiter(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """click callback: an empty column separator is a usage error (exit 2); leave the
+    option out to split on any whitespace."""
+    if value is not None and value == "":
+        raise click.BadParameter("an empty separator splits nothing; leave the option out to split on any "
+                                 "whitespace, or give e.g. '\t'")
+    return value
+
+
 def warn(message: str) -> None:
     """Print one warning line on stderr."""
     click.echo(f"warning: {message}", err=True)

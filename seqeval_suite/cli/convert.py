@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from . import check_paths, emit, warn
+from . import check_delimiter, check_encoding, check_paths, emit, warn
 
 SCHEME_CHOICES = ["IOB1", "IOB2", "BIO", "IOE1", "IOE2", "IOBES", "BIOES", "BILOU", "IO"]
 INPUT_FORMATS = ["conll", "jsonl", "labelstudio", "spacy"]
@@ -27,9 +27,11 @@ def reader_options(func=None, *, formats=tuple(INPUT_FORMATS)):
                           f".spacy, anything else CoNLL).{brat}"),
         click.option("--column", type=int, default=-1, show_default=True,
                      help="CoNLL: index of the tag column (0 is the token)."),
-        click.option("--delimiter", default=None, help="CoNLL: column separator (default: any whitespace)."),
+        click.option("--delimiter", default=None, callback=check_delimiter,
+                     help="CoNLL: column separator (default: any whitespace)."),
         click.option("--comments", is_flag=True, help="CoNLL: skip lines starting with '#'."),
-        click.option("--encoding", default="utf-8", show_default=True, help="Input encoding."),
+        click.option("--encoding", default="utf-8", show_default=True, callback=check_encoding,
+                     help="Input encoding."),
         click.option("--labels", default=None, metavar="L1,L2|FILE",
                      help="JSONL: label names for integer ner_tags, in id order (or a file, one a line)."),
         click.option("--alignment", type=click.Choice(["strict", "expand", "contract"]), default="strict",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from . import check_paths, emit, warn
+from . import check_delimiter, check_encoding, check_paths, emit, warn
 
 FORMAT_CHOICES = ["table", "json", "csv", "markdown", "latex", "conlleval", "nereval"]
 
@@ -20,10 +20,11 @@ def scoring_options(func):
                           "strict mode needs a named scheme."),
         click.option("--suffix", is_flag=True, help="Tags read TYPE-PREFIX (PER-B)."),
         click.option("--types", default=None, metavar="T1,T2", help="Score only these entity types."),
-        click.option("--delimiter", default=None,
+        click.option("--delimiter", default=None, callback=check_delimiter,
                      help="Column separator (default: any whitespace; in conlleval mode one space)."),
         click.option("--comments", is_flag=True, help="Skip lines starting with '#'."),
-        click.option("--encoding", default="utf-8", show_default=True, help="Input encoding."),
+        click.option("--encoding", default="utf-8", show_default=True, callback=check_encoding,
+                     help="Input encoding."),
     ]
     for option in reversed(options):
         func = option(func)

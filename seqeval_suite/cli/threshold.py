@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from . import check_paths, emit, warn
+from . import check_encoding, check_paths, emit, warn
 
 
 @click.command()
@@ -41,7 +41,8 @@ from . import check_paths, emit, warn
 @click.option("--plot", default=None, metavar="FILE.png|FILE.svg",
               help="Also draw the precision-recall curves (needs matplotlib: pip install 'seqeval-suite[plot]').")
 @click.option("--output", "-o", default=None, metavar="FILE", help="Write here (atomically) instead of stdout.")
-@click.option("--encoding", default="utf-8", show_default=True, help="Input encoding (CoNLL, JSON Lines).")
+@click.option("--encoding", default="utf-8", show_default=True, callback=check_encoding,
+              help="Input encoding (CoNLL, JSON Lines).")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print warnings.")
 def threshold(gold, pred, score_column, column, combine, span_key, gold_column, gold_span_key, gold_format,
               pred_format, alignment, beta, show_curve, fmt, digits, plot, output, encoding, quiet):

@@ -1,0 +1,45 @@
+"""Issue 16 case 23's kind: a bad option value is a usage error (exit 2, one clear line)
+in every command, never an "internal error". Found by trying odd values on every option."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from seqeval_suite.cli import main
+
+C = str(Path(__file__).resolve().parent.parent / "corpora")
+COMMANDS = {
+    "evaluate": [f"{C}/examples/news.gold.conll", f"{C}/examples/news.pred.conll"],
+    "errors": [f"{C}/examples/news.gold.conll", f"{C}/examples/news.pred.conll"],
+    "compare": [f"{C}/compare/gold.conll", f"{C}/compare/sys_a.conll", f"{C}/compare/sys_b.conll"],
+    "agree": [f"{C}/agreement/ann1.conll", f"{C}/agreement/ann2.conll"],
+    "validate": [f"{C}/examples/news.gold.conll"],
+    "convert": [f"{C}/examples/news.gold.conll", "converted.conll"],
+    "curve": [f"{C}/curve/dev.conll", f"{C}/curve/dev"],
+    "threshold": [f"{C}/thresholds/gold.conll", f"{C}/thresholds/pred.jsonl"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("value", ["abc", "", "utf-9"])
+def test_unknown_encoding_is_a_usage_error(command, value, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [command, *COMMANDS[command], "--encoding", value])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--encoding': unknown encoding" in result.output
+    assert "internal error" not in result.output and not (tmp_path / "converted.conll").exists()
+
+
+@pytest.mark.parametrize("command", sorted(set(COMMANDS) - {"threshold"}))
+def test_empty_delimiter_is_a_usage_error(command, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [command, *COMMANDS[command], "--delimiter", ""])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--delimiter': an empty separator" in result.output
+
+
+def test_known_encodings_still_work():
+    result = CliRunner().invoke(main, ["evaluate", *COMMANDS["evaluate"], "--encoding", "latin-1", "-q"])
+    assert result.exit_code == 0
