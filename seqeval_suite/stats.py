@@ -129,6 +129,10 @@ def _as_matrix(matrix):
     matrix = np.asarray(matrix)
     if matrix.ndim != 3 or matrix.shape[2] != 3:
         raise ValueError(f"expected a (sentences, types, 3) count matrix, got shape {matrix.shape}")
+    if matrix.shape[1] == 0:
+        # No entity type on either side: one all-zero column gives every metric 0/0 = 0
+        # (SPEC §4) instead of reshaping an empty type axis.
+        matrix = np.zeros((matrix.shape[0], 1, 3), dtype=matrix.dtype)
     return matrix
 
 

@@ -174,3 +174,15 @@ def test_stats_paired_ar_without_interval_keeps_p_and_delta():
     full, bare = paired_test(a, b, resamples=500), paired_test(a, b, resamples=500, interval=False)
     assert (full.p_value, full.delta) == (bare.p_value, bare.delta)
     assert math.isnan(bare.ci_low) and not math.isnan(full.ci_low)
+
+
+@pytest.mark.parametrize("test", ["ar", "bootstrap"])
+def test_no_entity_type_anywhere_scores_zero_not_a_crash(test):
+    import numpy as np
+
+    from seqeval_suite import stats
+
+    empty = np.zeros((7, 0, 3), dtype=int)
+    assert stats.paired_test(empty, empty, test=test, resamples=50).p_value == 1.0
+    ci = stats.bootstrap_ci(empty, resamples=50)
+    assert (ci.point, ci.low, ci.high) == (0.0, 0.0, 0.0)
