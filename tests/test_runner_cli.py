@@ -50,8 +50,10 @@ def test_run_cli_rerun_is_byte_identical_whatever_jobs_or_folder(demo_board, tmp
 
 def test_run_cli_default_folder_is_leaderboard_name_under_cwd(tmp_path, monkeypatch, cli):
     (tmp_path / "g.conll").write_text("Ann B-PER\n\n")
+    # A copy: the gold file itself as its own prediction is refused (issue 16 case 5).
+    (tmp_path / "p.conll").write_text("Ann B-PER\n\n")
     (tmp_path / "bench.yaml").write_text(
-        "corpora: [{id: c, path: g.conll}]\nsystems: [{id: s, predictions: {c: g.conll}}]\noutputs: [markdown]\n")
+        "corpora: [{id: c, path: g.conll}]\nsystems: [{id: s, predictions: {c: p.conll}}]\noutputs: [markdown]\n")
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)

@@ -104,8 +104,9 @@ def test_runner_no_stats_for_unsupported_primary(tmp_path):
     from seqeval_suite.runner import run_benchmark
 
     (tmp_path / "g.conll").write_text("Ann B-PER\n\n")
+    (tmp_path / "p.conll").write_text("Ann B-PER\n\n")  # not g.conll itself (issue 16 case 5)
     (tmp_path / "b.yaml").write_text("scoring: {primary: weighted_f1}\ncorpora: [{id: c, path: g.conll}]\n"
-                                     "systems: [{id: s, predictions: {c: g.conll}}]\n")
+                                     "systems: [{id: s, predictions: {c: p.conll}}]\n")
     results = run_benchmark(load_config(tmp_path / "b.yaml"))
     assert results["settings"]["statistics"] is None
     assert "ci" not in results["results"][0]

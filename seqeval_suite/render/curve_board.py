@@ -1,5 +1,6 @@
-"""Learning curves on a board (issue 18): the ``curves`` of ``results.json`` as Markdown,
-LaTeX, CSV and an HTML section with an inline SVG plot.
+"""Learning curves on a board (issue 18): the ``curves`` of ``results.json`` as the rows,
+lines and plot geometry the boards show (:mod:`seqeval_suite.render.leaderboard` lays
+them out in Markdown and LaTeX), ``curves.csv``, and the HTML section's values.
 
 A curve is what :meth:`seqeval_suite.curves.Curve.to_dict` gives (plus ``system`` and
 ``gold``); the figures shown are its own, in percent as on the boards. The plot is drawn
@@ -82,46 +83,6 @@ def curve_title(curve: dict, names: dict[str, str]) -> str:
     dev = curve["series"]["dev"]
     return (f"Learning curve: {names.get(curve['system'], curve['system'])} "
             f"({curve['gold']}, {dev['sentences']} sentences, {len(dev['checkpoints'])} checkpoints)")
-
-
-# ------------------------------------------------------------------ Markdown
-def render_markdown_curves(results: dict) -> str:
-    """A section per curve: the dev table, the train table, the best checkpoint and its
-    tests, the diagnosis and the curve's signature ("" when there are no curves)."""
-    from .leaderboard import _markdown_table, _md_code
-
-    names = system_names(results)
-    parts = []
-    for curve in results.get("curves") or []:
-        parts.append(f"## {text.markdown_escape(curve_title(curve, names))}\n")
-        header, rows = curve_rows(curve)
-        parts.append(_markdown_table(header, [[text.markdown_escape(c) for c in r] for r in rows]))
-        train = train_rows(curve)
-        if train:
-            parts.append(f"Train series ({text.markdown_escape(curve['train_gold'] or '')}):\n")
-            parts.append(_markdown_table(train[0], [[text.markdown_escape(c) for c in r] for r in train[1]]))
-        parts.append("".join(f"- {text.markdown_escape(line)}\n" for line in summary_lines(curve)))
-        parts.append(f"### Diagnosis: {text.markdown_escape(names.get(curve['system'], curve['system']))}\n")
-        parts.append(_markdown_table(["rule", "kind", "fired", "finding"],
-                                     [[text.markdown_escape(c) for c in r] for r in diagnosis_rows(curve)], left=4))
-        parts.append(f"Signature: {_md_code(curve['signature'])}\n")
-    return "\n".join(parts)
-
-
-# ------------------------------------------------------------------ LaTeX
-def render_latex_curves(results: dict) -> str:
-    """A booktabs table per curve (the dev series, the best checkpoint marked)."""
-    from .leaderboard import _latex_signature, _latex_table, latex_text
-
-    names = system_names(results)
-    parts = []
-    for curve in results.get("curves") or []:
-        header, rows = curve_rows(curve)
-        footer = ("\\par\\smallskip{\\footnotesize " + latex_text(" ".join(summary_lines(curve)))
-                  + f" Signature: {_latex_signature(curve['signature'])}\\par}}")
-        parts.append(_latex_table(latex_text(curve_title(curve, names)), header,
-                                  [[latex_text(c) for c in r] for r in rows], footer, one_line=("file",)))
-    return "\n".join(parts)
 
 
 # ------------------------------------------------------------------ CSV

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 from ..runner import RESULTS_SCHEMA_VERSION, derived_figures, entry_derived, run_scores
 from . import text
 from .breakdown import analysis_view, markdown_section
-from .curve_board import html_curves, render_curves_csv, render_latex_curves, render_markdown_curves
+from .curve_board import curve_rows, curve_title, diagnosis_rows, html_curves, render_curves_csv, summary_lines, \
+    system_names, train_rows
 
 if TYPE_CHECKING:
     import jinja2
@@ -482,6 +483,41 @@ def render_latex(results: dict) -> str:
             parts.append(_latex_table(f"{latex_text(board.title)}: per-type F1", _type_header(board), rows, None))
     if results.get("curves"):
         parts.append(render_latex_curves(results))
+    return "\n".join(parts)
+
+
+# ------------------------------------------------------------------ learning curves (Markdown, LaTeX)
+def render_markdown_curves(results: dict) -> str:
+    """A section per curve: the dev table, the train table, the best checkpoint and its
+    tests, the diagnosis and the curve's signature ("" when there are no curves)."""
+    names = system_names(results)
+    parts = []
+    for curve in results.get("curves") or []:
+        parts.append(f"## {text.markdown_escape(curve_title(curve, names))}\n")
+        header, rows = curve_rows(curve)
+        parts.append(_markdown_table(header, [[text.markdown_escape(c) for c in r] for r in rows]))
+        train = train_rows(curve)
+        if train:
+            parts.append(f"Train series ({text.markdown_escape(curve['train_gold'] or '')}):\n")
+            parts.append(_markdown_table(train[0], [[text.markdown_escape(c) for c in r] for r in train[1]]))
+        parts.append("".join(f"- {text.markdown_escape(line)}\n" for line in summary_lines(curve)))
+        parts.append(f"### Diagnosis: {text.markdown_escape(names.get(curve['system'], curve['system']))}\n")
+        parts.append(_markdown_table(["rule", "kind", "fired", "finding"],
+                                     [[text.markdown_escape(c) for c in r] for r in diagnosis_rows(curve)], left=4))
+        parts.append(f"Signature: {_md_code(curve['signature'])}\n")
+    return "\n".join(parts)
+
+
+def render_latex_curves(results: dict) -> str:
+    """A booktabs table per curve (the dev series, the best checkpoint marked)."""
+    names = system_names(results)
+    parts = []
+    for curve in results.get("curves") or []:
+        header, rows = curve_rows(curve)
+        footer = ("\\par\\smallskip{\\footnotesize " + latex_text(" ".join(summary_lines(curve)))
+                  + f" Signature: {_latex_signature(curve['signature'])}\\par}}")
+        parts.append(_latex_table(latex_text(curve_title(curve, names)), header,
+                                  [[latex_text(c) for c in r] for r in rows], footer, one_line=("file",)))
     return "\n".join(parts)
 
 
