@@ -31,8 +31,9 @@ from .cache import UnitCache
 #: 2 (issue 19): each run and each (system, corpus) entry carries ``derived`` P/R/F1 computed
 #: from its counts; ``render`` still reads version 1 files (and adds them).
 RESULTS_SCHEMA_VERSION = 2
-#: Bumped whenever a cached unit's layout changes, so stale entries are ignored.
-CACHE_VERSION = 4
+#: Bumped whenever a cached unit's layout changes, so stale entries are ignored
+#: (5: entries carry a checksum, and curves are cached).
+CACHE_VERSION = 5
 CACHE_DIR = ".seqeval-suite-cache"
 # Markers that stand for the input files in cached warnings (their paths are not part
 # of the cache key, and outputs must not hold absolute paths).
@@ -425,6 +426,7 @@ def run_benchmark(
     jobs: int = 1,
     cache_dir: str | os.PathLike | None = None,
     progress: Progress | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> dict:
     """Score every unit of ``config`` and return the results (the ``results.json`` data).
 
@@ -433,6 +435,8 @@ def run_benchmark(
         jobs: worker processes; results do not depend on it.
         cache_dir: where unit results are cached (None: no cache).
         progress: called as ``progress(done, total, label)`` after each unit.
+        on_warning: called with each cache entry that was found altered or damaged and
+            scored again (not part of the results: they must not depend on the cache).
 
     Returns:
         A JSON-able dict: settings, corpora, systems and, per (system, corpus), the raw
@@ -479,6 +483,9 @@ def run_benchmark(
     curves = [_cached_curve(config, system, cache, hashed) for system in config.systems if system.checkpoints]
     if curves:
         out["curves"] = curves
+    if on_warning:
+        for message in cache.rejection_warnings():
+            on_warning(message)
     stats = _stats_module()
     if stats is not None and config.scoring.resamples > 0:
         add_statistics(out, [r for _, _, r in runs], stats)

@@ -3,28 +3,48 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import warn
 
+if TYPE_CHECKING:
+    from ..publish import BoardLock
+
 
 def write_outputs(results: dict, folder: Path, formats=None) -> list[Path]:
-    """Render every output first, then write each atomically (a failure writes nothing)."""
-    from ..atomic import write_text
+    """Render every output, then publish them as one set (:func:`~seqeval_suite.publish.publish_board`):
+    a failed or interrupted write leaves the previous board exactly as it was.
+
+    Call it holding the folder's lock (:func:`board_lock`).
+
+    Raises:
+        SeqevalSuiteError: a file cannot be written (disk full, ...), naming the folder.
+    """
     from ..errors import SeqevalSuiteError
-    from ..render.leaderboard import render_all
+    from ..publish import publish_board
+    from ..render.leaderboard import CURVES_CSV, FILES, render_all
 
     rendered = render_all(results, formats)
-    written = []
-    for name, text in rendered.items():
-        path = folder / name
-        try:
-            write_text(path, text)
-        except OSError as exc:
-            raise SeqevalSuiteError(f"{path}: cannot write ({exc.strerror or exc})") from None
-        written.append(path)
-    return written
+    # curves.csv belongs with leaderboard.csv: a new CSV without curves drops an old one.
+    drop = [CURVES_CSV] if FILES["csv"] in rendered else []
+    try:
+        return publish_board(folder, rendered, drop=drop)
+    except OSError as exc:
+        raise SeqevalSuiteError(f"{folder}: cannot write the board ({exc.strerror or exc}); "
+                                "the previous board is left as it was") from None
+
+
+def board_lock(folder: Path, wait: bool) -> BoardLock:
+    """The folder's lock for a whole run or render: a second run waits (saying so once on
+    stderr, even with --quiet: a silent hang is worse) or, with ``wait=False``, fails."""
+    from ..publish import BoardLock
+
+    def say_waiting() -> None:
+        click.echo(f"waiting for another seqeval-suite run writing {folder}...", err=True)
+
+    return BoardLock(folder, wait=wait, on_wait=say_waiting)
 
 
 def _progress_bar(quiet: bool):
@@ -55,8 +75,10 @@ def _progress_bar(quiet: bool):
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Score units in this many processes (results do not change).")
 @click.option("--no-cache", is_flag=True, help="Score every unit again instead of reusing cached counts.")
+@click.option("--wait/--no-wait", default=True, show_default=True,
+              help="If another run is writing the same folder, wait for it (or fail at once).")
 @click.option("--quiet", "-q", is_flag=True, help="Print no progress, warnings or file list.")
-def run(config, output_dir, jobs, no_cache, quiet):
+def run(config, output_dir, jobs, no_cache, wait, quiet):
     """Score every system of a benchmark CONFIG (YAML) and write its leaderboard.
 
     The config names corpora, systems (prediction files or a spaCy pipeline) and the
@@ -67,6 +89,9 @@ def run(config, output_dir, jobs, no_cache, quiet):
     type) boards use a partial-match schema; with `analysis: true` each corpus
     also gets an error breakdown and the top system's type confusions. Gold and
     predictions may be CoNLL, .jsonl, .json (Label Studio) or .spacy files.
+    A system's `checkpoints:` (a folder of checkpoint predictions) adds its learning
+    curve under the boards and in curves.csv. The new board replaces the old one all at once (a failed run changes nothing),
+    and runs into the same folder take turns.
 
     \b
     Example:
@@ -78,14 +103,15 @@ def run(config, output_dir, jobs, no_cache, quiet):
     cfg = load_config(config)
     folder = Path(output_dir) if output_dir else default_output_dir(cfg)
     _check_folder(folder)
-    progress, close = _progress_bar(quiet)
-    try:
-        results = run_benchmark(cfg, jobs=jobs, cache_dir=None if no_cache else folder / CACHE_DIR,
-                                progress=progress)
-    finally:
-        if close:
-            close()
-    written = write_outputs(results, folder)
+    with board_lock(folder, wait):
+        progress, close = _progress_bar(quiet)
+        try:
+            results = run_benchmark(cfg, jobs=jobs, cache_dir=None if no_cache else folder / CACHE_DIR,
+                                    progress=progress, on_warning=None if quiet else warn)
+        finally:
+            if close:
+                close()
+        written = write_outputs(results, folder)
     if not quiet:
         for message in warnings_of(results):
             warn(message)
@@ -100,8 +126,10 @@ def run(config, output_dir, jobs, no_cache, quiet):
 @click.option("--format", "-f", "formats", multiple=True,
               type=click.Choice(["markdown", "csv", "latex", "json", "html"]),
               help="Only these formats (repeatable; default: the outputs the config asked for).")
+@click.option("--wait/--no-wait", default=True, show_default=True,
+              help="If another run is writing the same folder, wait for it (or fail at once).")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the files written.")
-def render(results_file, output_dir, formats, quiet):
+def render(results_file, output_dir, formats, wait, quiet):
     """Rebuild the leaderboard files from a RESULTS file (results.json) without scoring.
 
     \b
@@ -113,7 +141,8 @@ def render(results_file, output_dir, formats, quiet):
     results = load_results(results_file)
     folder = Path(output_dir) if output_dir else Path(results_file).parent
     _check_folder(folder)
-    written = write_outputs(results, folder, list(formats) or None)
+    with board_lock(folder, wait):
+        written = write_outputs(results, folder, list(formats) or None)
     if not quiet:
         for path in written:
             click.echo(str(path))
