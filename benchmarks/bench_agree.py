@@ -1,5 +1,5 @@
-"""Whole-process timing of ``seqeval-suite agree`` with several annotators on a large
-corpus, against one ``seqeval-suite evaluate`` call per annotator (issue 8).
+"""Timing of ``agree`` with several annotators on a large corpus against one
+``evaluate`` call (issues 8 and 15).
 
 Usage::
 
@@ -8,16 +8,23 @@ Usage::
 
 A seeded synthetic gold corpus (CoNLL-2003-like sentences and entity density, IOB2, from
 ``bench_runner.py``) and one file per annotator, each the gold with its own rate of
-entity errors (missed, retyped, moved boundary, spurious), same tokens. Three things are
-timed, each as its own process(es), median wall time over the repetitions:
+entity errors (missed, retyped, moved boundary, spurious), same tokens: every file holds
+``--tokens`` tokens. Issue 15's target: ``agree`` over the N annotator files at most
+1.5 x one ``evaluate gold ann1`` call (two files). Each command runs in its own process,
+and the repetitions are interleaved (rep 1 of every command, then rep 2, ...), so that
+load from elsewhere on the machine falls on all of them alike; medians are reported.
+Two ways, each the same for agree and evaluate:
 
-- ``agree ann1 .. annN``: every pair of annotators (N(N-1)/2 pairs) plus Cohen's and
-  Fleiss' kappa and Krippendorff's alpha;
-- ``agree gold ann1 .. annN --gold gold``: the annotators ranked against the gold (it
-  still scores every pair of the N + 1 files);
-- N calls ``evaluate gold annK``, one after the other (the sum of their times).
+- **CLI**: the whole ``seqeval-suite ... -f json`` process (start-up, reading, scoring,
+  rendering), wall and CPU time from ``wait4``;
+- **API**: ``seqeval_suite.evaluate(gold, ann1)`` and ``seqeval_suite.agreement.agree(
+  [ann1, ...])`` timed inside a fresh Python process after its imports (no start-up,
+  no rendering).
 
-The ratios compare agree with the N evaluate calls, in total and per scored pair.
+Rows: ``evaluate gold ann1`` (the baseline of the ratios), N ``evaluate gold annK`` calls
+summed (what scoring the annotators one by one against gold costs), ``agree ann1 ..
+annN`` (every pair, N(N-1)/2, plus Cohen's and Fleiss' kappa and Krippendorff's alpha)
+and ``agree gold ann1 .. annN --gold gold`` (N + 1 files, every pair of them).
 """
 from __future__ import annotations
 
@@ -25,6 +32,8 @@ import argparse
 import os
 import random
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +41,7 @@ from pathlib import Path
 
 # The runner benchmark beside this file owns the corpus generator and the timing helpers.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_runner import gold_sentence, own_rss, parse_size, predict, repeat, rows_text, table, tool  # noqa: E402
+from bench_runner import gold_sentence, own_rss, parse_size, predict, rows_text, table, timed, tool  # noqa: E402
 
 
 def generate(folder: Path, tokens: int, annotators: int, seed: int) -> tuple[Path, list[Path]]:
@@ -58,31 +67,89 @@ def generate(folder: Path, tokens: int, annotators: int, seed: int) -> tuple[Pat
     return gold_path, paths
 
 
-def commands(gold: Path, anns: list[Path]) -> dict[str, tuple[list[list[str]], int]]:
-    """Label -> (commands run one after the other, pairs they score). The evaluate calls
-    come first: they are the baseline of the ratios and the quickest to repeat."""
+#: Child process of an API timing: argv is ``evaluate GOLD PRED`` or ``agree [--gold NAME] FILE...``;
+#: prints wall and CPU seconds of the call alone (imports done first).
+API_CHILD = """
+import sys, time
+from seqeval_suite import evaluate
+from seqeval_suite.agreement import agree
+how, *args = sys.argv[1:]
+gold = None
+if args[0] == "--gold":
+    gold, args = args[1], args[2:]
+wall, cpu = time.perf_counter(), time.process_time()
+if how == "evaluate":
+    evaluate(*args)
+else:
+    agree(args, gold=gold)
+print(time.perf_counter() - wall, time.process_time() - cpu)
+"""
+
+
+def cli_commands(gold: Path, anns: list[Path]) -> dict[str, tuple[list[list[str]], int]]:
+    """Label -> (CLI commands run one after the other, pairs they score)."""
     cli, n = tool(), len(anns)
     pairs = n * (n - 1) // 2
     return {
-        f"{n} x evaluate gold annK (summed)":
+        "CLI evaluate gold ann1": ([cli + ["evaluate", str(gold), str(anns[0]), "-f", "json", "-q"]], 1),
+        f"CLI {n} x evaluate gold annK (summed)":
             ([cli + ["evaluate", str(gold), str(a), "-f", "json", "-q"] for a in anns], n),
-        f"agree {n} annotators ({pairs} pairs)":
+        f"CLI agree {n} annotators ({pairs} pairs)":
             ([cli + ["agree", *map(str, anns), "-f", "json", "-q"]], pairs),
         # --gold ranks the annotators against gold but still scores every pair of all n + 1.
-        f"agree gold + {n} --gold gold ({pairs + n} pairs)":
+        f"CLI agree gold + {n} --gold gold ({pairs + n} pairs)":
             ([cli + ["agree", str(gold), *map(str, anns), "--gold", "gold", "-f", "json", "-q"]], pairs + n),
     }
 
 
-def rows(measured: dict[str, tuple[dict, int]]) -> list[list[str]]:
-    """Table rows; the ratios are against the first entry (the evaluate calls)."""
-    base, base_pairs = next(iter(measured.values()))
-    base_per_pair = base["wall"] / base_pairs
+def api_commands(gold: Path, anns: list[Path]) -> dict[str, tuple[list[list[str]], int]]:
+    """Label -> (API child commands, pairs they score); see :data:`API_CHILD`."""
+    child, n = [sys.executable, "-c", API_CHILD], len(anns)
+    pairs = n * (n - 1) // 2
+    return {
+        "API evaluate(gold, ann1)": ([child + ["evaluate", str(gold), str(anns[0])]], 1),
+        f"API agree({n} annotators)": ([child + ["agree", *map(str, anns)]], pairs),
+    }
+
+
+def api_timed(cmd: list[str]) -> tuple[float, float, float]:
+    """Wall and CPU seconds the child reports for its call, and its peak RSS (MB)."""
+    run = subprocess.run(cmd, capture_output=True, text=True)
+    if run.returncode != 0:
+        raise SystemExit(f"benchmark command failed (exit {run.returncode}): {run.stderr.strip()}")
+    wall, cpu = map(float, run.stdout.split())
+    return wall, cpu, float("nan")
+
+
+def interleaved(groups: dict[str, tuple[list[list[str]], int]], reps: int, deadline: float) -> dict:
+    """Label -> (medians of wall and CPU seconds, largest peak, pairs). Repetition k of
+    every label runs before repetition k + 1 of any; API commands are timed by the
+    child itself, CLI commands as whole processes."""
+    runs: dict[str, list[tuple[float, float, float]]] = {label: [] for label in groups}
+    for k in range(reps):
+        if k and time.monotonic() + sum(r[-1][0] for r in runs.values()) > deadline:
+            print(f"# time budget reached: {k} of {reps} repetitions", file=sys.stderr)
+            break
+        for label, (cmds, _) in groups.items():
+            timer = api_timed if label.startswith("API") else (lambda c: timed(c, timeout=1800.0))
+            results = [timer(cmd) for cmd in cmds]
+            runs[label].append((sum(r[0] for r in results), sum(r[1] for r in results),
+                                max(r[2] for r in results)))
+            last = runs[label][-1]
+            print(f"# {label} rep {k + 1}: {last[0]:.2f} s wall, {last[1]:.2f} s CPU", file=sys.stderr, flush=True)
+    return {label: ({"walls": [r[0] for r in rs], "wall": statistics.median(r[0] for r in rs),
+                     "cpu": statistics.median(r[1] for r in rs), "peak": max(r[2] for r in rs)}, groups[label][1])
+            for label, rs in runs.items()}
+
+
+def rows(measured: dict[str, tuple[dict, int]], base_label: str) -> list[list[str]]:
+    """Table rows of one way of timing; ratios are against ``base_label`` (one evaluate call)."""
+    base = measured[base_label][0]
     out = []
     for label, (m, scored) in measured.items():
-        per_pair = m["wall"] / scored
-        out.append([label, str(len(m["walls"])), f"{m['wall']:.2f}", f"{m['cpu']:.2f}", f"{m['peak']:.0f}",
-                    f"{per_pair:.3f}", f"{m['wall'] / base['wall']:.2f}", f"{per_pair / base_per_pair:.2f}"])
+        peak = "-" if m["peak"] != m["peak"] else f"{m['peak']:.0f}"  # NaN: not measured (API)
+        out.append([label, str(len(m["walls"])), f"{m['wall']:.2f}", f"{m['cpu']:.2f}", peak,
+                    f"{m['wall'] / scored:.3f}", f"{m['wall'] / base['wall']:.2f}", f"{m['cpu'] / base['cpu']:.2f}"])
     return out
 
 
@@ -95,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--budget", type=float, default=540.0,
                         help="seconds for all timings, after which no further repetition starts")
+    parser.add_argument("--no-api", action="store_true", help="time the CLI only")
     parser.add_argument("--keep", metavar="DIR",
                         help="write the data here and keep it (default: a temp folder, removed)")
     args = parser.parse_args(argv)
@@ -108,12 +176,16 @@ def main(argv: list[str] | None = None) -> int:
         gold, anns = generate(work, args.tokens, args.annotators, args.seed)
         print(f"# generated in {time.perf_counter() - start:.1f} s under {work}", file=sys.stderr)
         deadline = time.monotonic() + args.budget
-        measured = {label: (repeat(cmds, args.reps, deadline, label), scored)
-                    for label, (cmds, scored) in commands(gold, anns).items()}
-        print(f"{args.tokens:,} tokens, {args.annotators} annotators\n")
-        print(table(["command", "reps", "median s", "median CPU s", "peak MB", "s per pair",
-                     "x evaluate total", "x evaluate per pair"], rows(measured)))
-        print(f"\npython {sys.version.split()[0]}, {os.cpu_count()} CPUs, seed {args.seed}; {own_rss()}")
+        groups = cli_commands(gold, anns) | ({} if args.no_api else api_commands(gold, anns))
+        measured = interleaved(groups, args.reps, deadline)
+        print(f"{args.tokens:,} tokens per file, {args.annotators} annotators\n")
+        header = ["command", "reps", "median s", "median CPU s", "peak MB", "s per pair",
+                  "x one evaluate (wall)", "x one evaluate (CPU)"]
+        for way, base in (("CLI", "CLI evaluate gold ann1"), ("API", "API evaluate(gold, ann1)")):
+            part = {label: m for label, m in measured.items() if label.startswith(way)}
+            if part:
+                print(table(header, rows(part, base)) + "\n")
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, seed {args.seed}; {own_rss()}")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

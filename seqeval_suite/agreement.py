@@ -3,12 +3,14 @@ plus chance-corrected token-level agreement.
 
 ``agree()`` is the Python API behind ``seqeval-suite agree``. It reads every
 annotator's tags once into integer tag ids (CoNLL files with the block reader), then
-scores each pair of annotators on the sentences both labelled through the scoring core
-(:func:`seqeval_suite.core.score.score` on an
-:class:`~seqeval_suite.core.source.ArraySource` of the two id arrays), in every mode.
-A pair's report is exactly what :func:`seqeval_suite.evaluate.score_pairs` gives on
-the same sentences (``tests/test_agree_speed_equivalence.py``). Cohen's kappa, Fleiss'
-kappa and Krippendorff's alpha (:mod:`seqeval_suite.kappa`) work on the same ids.
+scores each pair of annotators on the sentences both labelled through the scoring core:
+in lenient and strict mode from each annotator decoded once (:class:`PairScorer`, issue
+15), otherwise by :func:`seqeval_suite.core.score.score` on an
+:class:`~seqeval_suite.core.source.ArraySource` of the two id arrays. A pair's report
+is exactly what :func:`seqeval_suite.evaluate.score_pairs` gives on the same sentences
+(``tests/test_agree_speed_equivalence.py``, ``tests/test_agree_fast.py``). Cohen's
+kappa (one joint count per pair), Fleiss' kappa and Krippendorff's alpha
+(:mod:`seqeval_suite.kappa`) work on the same ids.
 
 Annotators' files may be CoNLL, JSON Lines, a Label Studio export or a spaCy DocBin
 (any format :func:`seqeval_suite.io.formats.read_tagged` reads), chosen with
@@ -35,7 +37,9 @@ from typing import Mapping, Sequence
 
 from .errors import DataError, UsageError
 from .core.options import Options
-from .core.score import decode_entities, score
+from .core.score import Scorer, decode_entities, score, vocabulary
+from .core import source as core_source
+from .core.decode import lenient_spans_np, strict_spans_np
 from .core.source import ArraySource
 from .core.vocab import TagVocabulary
 from .io.annotations import (_COLUMN_HINT, DEFAULT_MISSING, Annotation, Corpus, _check_names, _resolve_names,
@@ -43,7 +47,7 @@ from .io.annotations import (_COLUMN_HINT, DEFAULT_MISSING, Annotation, Corpus, 
 from .io.conll import display_name
 from .io.formats import detect_format
 from .consensus import Consensus, Crowd, build_consensus, method_name, read_gold
-from .kappa import Statistic, cohen_kappa, fleiss_kappa, krippendorff_alpha
+from .kappa import Statistic, cohen_kappa_joint, fleiss_kappa, krippendorff_alpha
 from .nested import SPAN_FORMATS, evaluate_nested, parse_layers
 from .report import SCHEMA_VERSION, Report
 from .schemes import TagTable
@@ -463,10 +467,11 @@ def agree(
                 "were left out as not labelled"
             )
     labels, outside = _label_matrix(corpus, kappa_on, options)
+    pair_scorer = PairScorer.build(corpus, options)
     for i, j in combinations(range(len(names_)), 2):
         if gold is not None and names_[j] == gold:
             i, j = j, i
-        report.pairs.append(_score_pair(corpus, i, j, options, labels, outside, report.warnings))
+        report.pairs.append(_score_pair(corpus, i, j, options, labels, outside, report.warnings, pair_scorer))
     _chance_corrected(report, corpus, labels)
     crowd = _crowd(corpus, options) if wants_quality else None
     if crowd is not None:
@@ -641,22 +646,24 @@ def _sentence_mask(corpus: Corpus, i: int, j: int):
 
 
 def _score_pair(corpus: Corpus, i: int, j: int, options: Options, labels, outside,
-                warnings: list[str]) -> PairResult:
+                warnings: list[str], pair_scorer: PairScorer | None = None) -> PairResult:
     """Score annotator j against annotator i on the sentences both labelled, through
-    the scoring core (:func:`seqeval_suite.core.score.score`), and their kappas."""
+    the scoring core (``pair_scorer``'s arrays when given, else
+    :func:`seqeval_suite.core.score.score` on an :class:`ArraySource`), and their kappas."""
     import numpy as np
 
     ref, other = corpus.annotations[i], corpus.annotations[j]
     shared = np.flatnonzero(_sentence_mask(corpus, i, j))
-    both = (labels[i] >= 0) & (labels[j] >= 0)
-    tokens = int(np.count_nonzero(both))
     report = None
     if len(shared):
-        report = score(_pair_source(corpus, i, j, shared), options)
+        if pair_scorer is not None:
+            report = pair_scorer.score(i, j, shared)
+        else:
+            report = score(_pair_source(corpus, i, j, shared), options)
         for message in report.warnings:
             if message not in warnings:
                 warnings.append(message)
-    kappa, kappa_entity = _pair_kappas(labels, outside, i, j)
+    (kappa, kappa_entity), tokens = _pair_kappas_counted(labels, outside, i, j)
     return PairResult(ref.name, other.name, int(len(shared)), tokens, report, kappa, kappa_entity)
 
 
@@ -664,13 +671,40 @@ def _pair_kappas(labels, outside, i: int, j: int) -> tuple[Statistic, Statistic]
     """Cohen's kappa of annotators i and j over the tokens both labelled, and over those
     of them where at least one has a non-O tag (``labels``/``outside``: see
     :func:`_label_matrix`)."""
-    both = (labels[i] >= 0) & (labels[j] >= 0)
-    entity = both & ~(outside[i] & outside[j])
-    kappa = (cohen_kappa(labels[i][both], labels[j][both]) if both.any()
-             else Statistic(None, "no sentence labelled by both", 0))
-    kappa_entity = (cohen_kappa(labels[i][entity], labels[j][entity]) if entity.any()
+    return _pair_kappas_counted(labels, outside, i, j)[0]
+
+
+def _pair_kappas_counted(labels, outside, i: int, j: int) -> tuple[tuple[Statistic, Statistic], int]:
+    """:func:`_pair_kappas` and the number of tokens both labelled, from one joint count.
+
+    The joint table over the tokens both labelled is one ``bincount`` (a missing label,
+    -1, shifted to 0 and dropped); the entity table is the same less the tokens where
+    both tags are ``O``, all of which sit in ``O``'s own cell.
+    """
+    import numpy as np
+
+    a, b = labels[i] + 1, labels[j] + 1
+    width = int(max(a.max(initial=0), b.max(initial=0))) + 1
+    joint = np.bincount(a * width + b, minlength=width * width).reshape(width, width)[1:, 1:]
+    tokens = int(joint.sum())
+    both_o = int(np.count_nonzero(outside[i] & outside[j] & (a > 0) & (b > 0)))
+    entity = joint
+    if both_o:
+        o_label = _o_label(labels, outside, i)
+        entity = joint.copy()
+        entity[o_label, o_label] -= both_o
+    kappa = cohen_kappa_joint(joint) if tokens else Statistic(None, "no sentence labelled by both", 0)
+    kappa_entity = (cohen_kappa_joint(entity) if tokens - both_o
                     else Statistic(None, "no token with a non-O tag", 0))
-    return kappa, kappa_entity
+    return (kappa, kappa_entity), tokens
+
+
+def _o_label(labels, outside, k: int) -> int:
+    """The label id of the ``O`` tag (the same on every token ``outside`` marks), read
+    off annotator k, which has a labelled ``O``."""
+    import numpy as np
+
+    return int(labels[k][int(np.argmax(outside[k] & (labels[k] >= 0)))])
 
 
 def _pair_source(corpus: Corpus, i: int, j: int, shared) -> ArraySource:
@@ -684,6 +718,285 @@ def _pair_source(corpus: Corpus, i: int, j: int, shared) -> ArraySource:
 
     return ArraySource(corpus.tag_names, ref.ids, other.ids, np.frombuffer(corpus.offsets, dtype=np.int64),
                        shared, lines(ref), lines(other), names=(ref.source, other.source), reader=ref.reader)
+
+
+class PairScorer:
+    """Every pair's report from arrays made once per annotator (issue 15).
+
+    :func:`seqeval_suite.core.score.score` on a pair's :class:`ArraySource` decodes both
+    annotators again for every pair. Here each annotator is decoded once over the
+    whole corpus (the decoders never look across a sentence boundary, so the entities
+    of any set of whole sentences are those the whole-corpus decoding finds there), and
+    the per-token facts a report needs (tag counts, transition codes, runs strict mode
+    drops, the first invalid and ``O``-typed tag) are kept as arrays. A pair then only
+    gathers those over its shared sentences, in the blocks :class:`ArraySource` would
+    make, and matches entities; the counts go into the core's
+    :class:`~seqeval_suite.core.score.Scorer`, which builds the report, so a report is
+    exactly :func:`score`'s (``tests/test_agree_fast.py`` checks it).
+
+    Use :meth:`build`, which returns None where this does not apply (conlleval mode,
+    partial or token-level matching, a tag strict mode refuses): there each pair goes
+    through :func:`score`, which also raises the error that names such a tag.
+    """
+
+    def __init__(self, corpus: Corpus, options: Options) -> None:
+        import numpy as np
+
+        self.corpus, self.options = corpus, options
+        self.vocab = vocabulary(options)
+        self.remap = self.vocab.ids_of(corpus.tag_names)
+        self.starts = np.frombuffer(corpus.offsets, dtype=np.int64)
+        n = int(self.starts[-1])
+        self.first = np.zeros(n, dtype=bool)
+        self.first[self.starts[:-1]] = True
+        self.last = np.roll(self.first, -1)
+        self.sentence = np.cumsum(self.first) - 1
+        self.sides = [_SideArrays(self, a) for a in corpus.annotations]
+        self._memo: dict[tuple, _SideBlock] = {}
+
+    @classmethod
+    def build(cls, corpus: Corpus, options: Options) -> PairScorer | None:
+        """The scorer for this corpus, or None when each pair must go through :func:`score`."""
+        import numpy as np
+
+        if options.mode not in ("lenient", "strict") or options.match != "strict" or options.level != "entity":
+            return None
+        _encode(corpus)
+        starts = np.frombuffer(corpus.offsets, dtype=np.int64)
+        if not corpus.sentences or (np.diff(starts) <= 0).any():
+            return None
+        scorer = cls(corpus, options)
+        if options.mode == "strict" and any(side.refused for side in scorer.sides):
+            return None
+        return scorer
+
+    def score(self, i: int, j: int, shared):
+        """The report of annotator j against annotator i (as gold) on the ``shared``
+        sentences (sorted ids), as :func:`score` gives it on :func:`_pair_source`."""
+        import numpy as np
+
+        source = _pair_source(self.corpus, i, j, shared)
+        scorer = Scorer(self.vocab, self.options, source)
+        totals = scorer.totals
+        for tokens, sentences, first_local in self._blocks(shared):
+            gold = self._side_block(i, tokens, sentences, first_local)
+            pred = self._side_block(j, tokens, sentences, first_local)
+            for side, block in (("gold", gold), ("pred", pred)):
+                _add_side(totals, side, block, self.options)
+            _match_block(gold.spans, pred.spans, len(sentences), self.vocab.type_names, totals)
+            totals.tokens += gold.n_tokens
+            totals.correct_tags += int(np.count_nonzero(self.sides[i].ids[tokens] == self.sides[j].ids[tokens]))
+            totals.sentences += len(sentences)
+        return scorer.report()
+
+    def _blocks(self, chosen):
+        """``(tokens, sentences, first_local)`` per block: the blocks of whole sentences
+        :meth:`ArraySource.blocks` makes of the same sentences (same cuts)."""
+        import numpy as np
+
+        size = core_source.ARRAY_BLOCK_TOKENS
+        starts = self.starts
+        lengths = starts[chosen + 1] - starts[chosen]
+        cut = np.searchsorted(np.cumsum(lengths), np.arange(1, int(lengths.sum()) // size + 1) * size)
+        for part in np.split(np.arange(len(chosen)), np.unique(cut[(cut > 0) & (cut < len(chosen))])):
+            sentence, length = chosen[part], lengths[part]
+            first_local = np.concatenate(([0], np.cumsum(length)[:-1])).astype(np.int64)
+            if int(sentence[-1]) - int(sentence[0]) + 1 == len(part):
+                tokens = slice(int(starts[sentence[0]]), int(starts[sentence[-1] + 1]))
+            else:
+                tokens = np.repeat(starts[sentence] - first_local, length) + np.arange(int(length.sum()))
+            yield tokens, sentence, first_local
+
+    def _side_block(self, k: int, tokens, sentences, first_local) -> _SideBlock:
+        """Annotator k's facts over one block (kept when the block is a slice: with no
+        sentence missing, every pair's blocks are the same slices)."""
+        key = (k, tokens.start, tokens.stop) if isinstance(tokens, slice) else None
+        found = self._memo.get(key) if key is not None else None
+        if found is None:
+            found = self.sides[k].block(tokens, sentences, first_local)
+            if key is not None:
+                self._memo[key] = found
+        return found
+
+
+# ``count_transitions_np``'s letters: code c of a prefix is LETTERS[c].
+_LETTERS = "OBIESLU"
+
+
+class _SideArrays:
+    """One annotator's per-token and per-entity arrays over the whole corpus."""
+
+    def __init__(self, scorer: PairScorer, annotation: Annotation) -> None:
+        import numpy as np
+
+        vocab, options = scorer.vocab, scorer.options
+        first, last = scorer.first, scorer.last
+        prefix_of, type_of, invalid_of, rejected_of = vocab.arrays()
+        self.scorer = scorer
+        self.ids = ids = scorer.remap[annotation.ids]
+        self.lines = np.frombuffer(annotation.lines, dtype=np.int32) if len(annotation.lines) else None
+        labelled = np.frombuffer(annotation.labelled, dtype=np.uint8).astype(bool)
+        self.refused = bool((rejected_of[ids] & labelled[scorer.sentence]).any())
+        self.o_type = vocab.o_type_array()[ids]
+        prefix, type_ = prefix_of[ids], type_of[ids]
+        if options.mode == "strict":
+            begin, end, kind = strict_spans_np(prefix, type_, first, last, options.scheme)
+            self.run_start = _uncovered_run_starts(prefix, first, begin, end)
+        else:
+            begin, end, kind = lenient_spans_np(prefix, type_, first, last)
+            raw = vocab.raw_prefix_array()[ids]
+            self.invalid = invalid_of[ids]
+            self.transition = _transition_codes(raw, type_, first)
+            self.end_prefix = raw
+        if options.types is not None:
+            keep = np.array([name in options.types for name in vocab.type_names])[kind]
+            begin, end, kind = begin[keep], end[keep], kind[keep]
+        self.spans = (scorer.sentence[begin], begin, end, kind)
+
+    def block(self, tokens, sentences, first_local) -> _SideBlock:
+        """This annotator's facts over one block of whole sentences."""
+        import numpy as np
+
+        scorer = self.scorer
+        names = len(scorer.vocab.names)
+        ids = self.ids[tokens]
+        found = _SideBlock(n_tokens=len(ids), counts=np.bincount(ids, minlength=names))
+        at = _first_true(self.o_type[tokens])
+        if at is not None:
+            found.first_o_type = int(self.lines[tokens][at]) if self.lines is not None else -1
+        if scorer.options.mode == "strict":
+            found.dropped = int(np.count_nonzero(self.run_start[tokens]))
+        else:
+            found.transitions = (np.bincount(self.transition[tokens], minlength=98),
+                                 np.bincount(self.end_prefix[scorer.starts[sentences + 1] - 1], minlength=7))
+            at = _first_true(self.invalid[tokens])
+            if at is not None:
+                found.first_invalid = int(self.lines[tokens][at]) if self.lines is not None else -1
+        # The block's entities, begin and end counted from the block's first token.
+        slot = np.full(len(scorer.starts), -1, dtype=np.int64)
+        slot[sentences] = np.arange(len(sentences))
+        sentence, begin, end, kind = self.spans
+        local = slot[sentence]
+        keep = local >= 0
+        local, sentence = local[keep], sentence[keep]
+        shift = first_local[local] - scorer.starts[sentence]
+        found.spans = (local, begin[keep] + shift, end[keep] + shift, kind[keep])
+        return found
+
+
+@dataclass
+class _SideBlock:
+    """One annotator's facts over one block, what ``_score_block`` gathers for a side."""
+
+    n_tokens: int
+    counts: object
+    first_o_type: int | None = None
+    first_invalid: int | None = None
+    dropped: int = 0
+    transitions: tuple | None = None
+    spans: tuple = ()
+
+
+def _first_true(flags) -> int | None:
+    import numpy as np
+
+    return int(np.argmax(flags)) if flags.any() else None
+
+
+def _transition_codes(raw, type_, first):
+    """Per token, the code :func:`~seqeval_suite.core.decode.count_transitions_np` counts
+    for it: ``(previous prefix * 7 + prefix) * 2 + same type``, sentence by sentence."""
+    import numpy as np
+
+    prev_p, prev_t = np.roll(raw, 1), np.roll(type_, 1)
+    prev_p[first] = 0
+    prev_t[first] = -1  # nothing equals the type before a sentence's start...
+    same = (prev_t == type_) | (first & (raw == 0))  # ...except O's empty type
+    return (prev_p.astype(np.int16) * 7 + raw) * 2 + same
+
+
+def _uncovered_run_starts(prefix, first, begins, ends):
+    """Per token, whether a run of non-O tokens no entity covers starts there (what
+    :func:`~seqeval_suite.core.decode.uncovered_runs_np` counts)."""
+    import numpy as np
+
+    cover = np.bincount(begins, minlength=len(prefix) + 1) - np.bincount(ends, minlength=len(prefix) + 1)
+    loose = (prefix != 0) & (np.cumsum(cover[:-1]) == 0)
+    before = np.roll(loose, 1)
+    before[first] = False
+    return loose & ~before
+
+
+def _add_side(totals, side: str, block: _SideBlock, options: Options) -> None:
+    """Add one side's block facts to the core's totals, as ``_score_block`` does."""
+    previous = totals.tag_counts[side]
+    totals.tag_counts[side] = block.counts.copy() if previous is None else block.counts + previous
+    if totals.first_o_type[side] is None and block.first_o_type is not None:
+        totals.first_o_type[side] = block.first_o_type
+    if options.mode == "strict":
+        totals.dropped[side] += block.dropped
+        return
+    import numpy as np
+
+    codes, ends = block.transitions
+    into = totals.transitions[side]
+    for code in np.flatnonzero(codes).tolist():
+        pair, same_flag = divmod(code, 2)
+        into[(_LETTERS[pair // 7], _LETTERS[pair % 7], bool(same_flag))] += int(codes[code])
+    for code in np.flatnonzero(ends).tolist():
+        into[(_LETTERS[code], "O", False)] += int(ends[code])
+    if totals.first_invalid[side] is None and block.first_invalid is not None:
+        totals.first_invalid[side] = block.first_invalid
+
+
+def _match_block(gold, pred, n_sentences: int, type_names: list[str], totals) -> None:
+    """Exact span-and-type matching of one block into per-type and per-sentence counts:
+    what the core's ``_match_exact`` adds, found by binary search on the sorted,
+    non-overlapping spans of each side, and cells counted by ``bincount``."""
+    import numpy as np
+
+    n_types = len(type_names)
+    g_hit, p_hit = _hits(gold, pred), _hits(pred, gold)
+    g_kind, p_kind = gold[3], pred[3]
+    tp = np.bincount(g_kind[g_hit], minlength=n_types)
+    fn = np.bincount(g_kind[~g_hit], minlength=n_types)
+    fp = np.bincount(p_kind[~p_hit], minlength=n_types)
+    for t in np.flatnonzero(tp + fn + fp).tolist():
+        cell = totals.per_type.setdefault(t, [0, 0, 0])
+        cell[0] += int(tp[t])
+        cell[1] += int(fp[t])
+        cell[2] += int(fn[t])
+    g_key, p_key = gold[0] * n_types + g_kind, pred[0] * n_types + p_kind
+    if not len(g_key) and not len(p_key):
+        return
+    size = n_sentences * n_types
+    if size <= 8 * (len(g_key) + len(p_key)) + (1 << 16):
+        cell_tp = np.bincount(g_key[g_hit], minlength=size)
+        cell_fn = np.bincount(g_key[~g_hit], minlength=size)
+        cell_fp = np.bincount(p_key[~p_hit], minlength=size)
+        key = np.flatnonzero(cell_tp + cell_fn + cell_fp)
+        cell_tp, cell_fp, cell_fn = cell_tp[key], cell_fp[key], cell_fn[key]
+    else:  # many types: sort the keys instead of counting every (sentence, type)
+        key, inverse = np.unique(np.concatenate((g_key, p_key)), return_inverse=True)
+        flags = np.concatenate((g_hit, np.zeros(len(p_key), dtype=bool)))
+        cell_tp = np.bincount(inverse, weights=flags, minlength=len(key)).astype(np.int64)
+        cell_fn = np.bincount(inverse[:len(g_key)], weights=~g_hit, minlength=len(key)).astype(np.int64)
+        cell_fp = np.bincount(inverse[len(g_key):], weights=~p_hit, minlength=len(key)).astype(np.int64)
+    totals.sentence_counts.add_many(key // n_types + totals.sentences, key % n_types, cell_tp, cell_fp,
+                                    cell_fn, type_names)
+
+
+def _hits(spans, others):
+    """Which of ``spans`` the other side has too (same begin, end and type); both sides'
+    spans are sorted by begin, and no two spans of a side share one."""
+    import numpy as np
+
+    _, begin, end, kind = spans
+    _, o_begin, o_end, o_kind = others
+    if not len(o_begin):
+        return np.zeros(len(begin), dtype=bool)
+    at = np.minimum(np.searchsorted(o_begin, begin), len(o_begin) - 1)
+    return (o_begin[at] == begin) & (o_end[at] == end) & (o_kind[at] == kind)
 
 
 def _token_sentence_mask(corpus: Corpus, labelled: bytearray):
@@ -741,11 +1054,12 @@ def _overall_kappas(corpus: Corpus, labels) -> tuple[Statistic, int, Statistic]:
     those are), and Krippendorff's alpha over all labels."""
     import numpy as np
 
-    complete = (labels >= 0).all(axis=0)
     everyone = np.ones(corpus.sentences, dtype=np.uint8)
     for a in corpus.annotations:
         everyone &= np.frombuffer(a.labelled, dtype=np.uint8)
-    return fleiss_kappa(labels[:, complete]), int(everyone.sum()), krippendorff_alpha(labels)
+    # The tokens every annotator labelled are those of the sentences all labelled.
+    complete = labels if everyone.all() else labels[:, (labels >= 0).all(axis=0)]
+    return fleiss_kappa(complete), int(everyone.sum()), krippendorff_alpha(labels)
 
 
 # ------------------------------------------------------------------ disagreements

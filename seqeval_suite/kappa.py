@@ -65,14 +65,29 @@ def cohen_kappa(a: "np.ndarray", b: "np.ndarray") -> Statistic:
     """
     import numpy as np
 
-    n = int(len(a))
-    if n == 0:
+    if len(a) == 0:
         return _undefined("no items", 0)
     k = int(max(a.max(), b.max())) + 1
-    joint = np.bincount(a.astype(np.int64) * k + b, minlength=k * k).reshape(k, k)
+    return cohen_kappa_joint(np.bincount(a.astype(np.int64) * k + b, minlength=k * k).reshape(k, k))
+
+
+def cohen_kappa_joint(joint: "np.ndarray") -> Statistic:
+    """Cohen's kappa from the two raters' joint label counts (a square int matrix,
+    ``joint[x, y]`` items labelled x by the first and y by the second): what
+    :func:`cohen_kappa` gives on any label arrays with these counts.
+
+    >>> import numpy as np
+    >>> round(cohen_kappa_joint(np.array([[1, 1], [0, 2]])).value, 4)
+    0.5
+    """
+    import numpy as np
+
+    n = int(joint.sum())
+    if n == 0:
+        return _undefined("no items", 0)
     observed = int(np.trace(joint))
     # n^2 * p_e as an integer: sum over labels of (row total * column total).
-    expected = int(np.dot(joint.sum(axis=1), joint.sum(axis=0)))
+    expected = int(np.dot(joint.sum(axis=1).astype(np.int64), joint.sum(axis=0).astype(np.int64)))
     if expected == n * n:
         return _undefined("only one label in use: expected agreement is 1", n)
     return _ratio(n * observed - expected, n * n - expected, n)
@@ -98,7 +113,7 @@ def fleiss_kappa(labels: "np.ndarray") -> Statistic:
         return _undefined("no item labelled by every annotator" if n == 0 else "fewer than two raters", n)
     # Agreeing rater pairs per item, summed: sum_i sum_k n_ik(n_ik - 1) / 2.
     agreeing = sum(int(np.count_nonzero(labels[i] == labels[j])) for i in range(m) for j in range(i + 1, m))
-    totals = np.bincount(labels.ravel()).astype(np.int64)
+    totals = sum(np.bincount(row, minlength=int(labels.max()) + 1).astype(np.int64) for row in labels)
     squares = int(np.dot(totals, totals))  # (N m)^2 * p_e
     nm = n * m
     if squares == nm * nm:
@@ -126,24 +141,32 @@ def krippendorff_alpha(labels: "np.ndarray") -> Statistic:
 
     m = labels.shape[0]
     present = labels >= 0
-    values = present.sum(axis=0)  # m_u
-    # sum_c n_uc^2 per unit = m_u + 2 * (agreeing pairs of present labels in u)
-    same = np.zeros(labels.shape[1], dtype=np.int64)
+    values = present.sum(axis=0, dtype=np.int32)  # m_u
+    # sum_c n_uc^2 per unit = m_u + 2 * (agreeing pairs of present labels in u); equal
+    # labels of which one is present are both present.
+    same = np.zeros(labels.shape[1], dtype=np.int16 if m < 256 else np.int64)
     for i in range(m):
         for j in range(i + 1, m):
-            same += (labels[i] == labels[j]) & present[i] & present[j]
+            same += (labels[i] == labels[j]) & present[i]
     pairable = values >= 2
     units = int(np.count_nonzero(pairable))
     if units == 0:
         return _undefined("no unit has two or more labels", 0)
-    m_u = values[pairable].astype(np.int64)
-    disagree = m_u * m_u - (m_u + 2 * same[pairable])  # ordered disagreeing pairs
+    everywhere = units == len(values)
+    m_u = (values if everywhere else values[pairable]).astype(np.int64)
+    same = same if everywhere else same[pairable]
+    disagree = m_u * m_u - (m_u + 2 * same.astype(np.int64))  # ordered disagreeing pairs
     # D_o * n = sum_u disagree_u / (m_u - 1): group by m_u to stay in integers.
     observed = Fraction(0)
-    for size in np.unique(m_u):
-        observed += Fraction(int(disagree[m_u == size].sum()), int(size) - 1)
-    pooled = labels[:, pairable][present[:, pairable]]
-    totals = np.bincount(pooled).astype(np.int64)
+    sizes = np.flatnonzero(np.bincount(m_u))
+    for size in sizes.tolist():
+        total = disagree.sum() if len(sizes) == 1 else disagree[m_u == size].sum()
+        observed += Fraction(int(total), size - 1)
+    width = int(labels.max()) + 2
+    totals = np.zeros(width, dtype=np.int64)
+    for row in labels:  # pooled label counts over the pairable units (-1 counted apart, then dropped)
+        totals += np.bincount((row if everywhere else row[pairable]) + 1, minlength=width)
+    totals = totals[1:]
     n = int(totals.sum())
     expected = n * n - int(np.dot(totals, totals))  # sum over c != k of n_c * n_k
     if expected == 0:
