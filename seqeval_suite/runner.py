@@ -32,8 +32,8 @@ from .cache import UnitCache
 #: from its counts; ``render`` still reads version 1 files (and adds them).
 RESULTS_SCHEMA_VERSION = 2
 #: Bumped whenever a cached unit's layout changes, so stale entries are ignored
-#: (5: entries carry a checksum, and curves are cached).
-CACHE_VERSION = 5
+#: (5: entries carry a checksum, and curves are cached; 6: units list the types present).
+CACHE_VERSION = 6
 CACHE_DIR = ".seqeval-suite-cache"
 # Markers that stand for the input files in cached warnings (their paths are not part
 # of the cache key, and outputs must not hold absolute paths).
@@ -351,6 +351,9 @@ def _unit_result(report, unit: Unit) -> dict:
         "warnings": [_mark(w, unit) for w in report.warnings],
         "cells": _cells(report.sentence_counts),
     }
+    if unit.options.get("types") is not None and report.types_present:
+        # What a type filter is checked against (issue 16 case 6): the types of every tag read.
+        result["types_present"] = list(report.types_present)
     if report.partial is not None:
         result["match"] = _match_block(report)
     return result
@@ -479,6 +482,7 @@ def run_benchmark(
         cls = DataError if kind == "DataError" else SeqevalSuiteError
         raise cls(f"{keyed[first][0].label}: {_readable(message, keyed[first][0])}", hint=hint)
     runs = [(unit, hashes, results[i]) for i, (unit, _, hashes) in enumerate(keyed)]
+    _check_type_filters(config, runs)
     out = assemble(config, runs)
     curves = [_cached_curve(config, system, cache, hashed) for system in config.systems if system.checkpoints]
     if curves:
@@ -490,6 +494,40 @@ def run_benchmark(
     if stats is not None and config.scoring.resamples > 0:
         add_statistics(out, [r for _, _, r in runs], stats)
     return out
+
+
+def _check_type_filters(config: Config, runs: list[tuple[Unit, dict, dict]]) -> None:
+    """A requested type that no gold or predicted tag of a corpus has is a typo, not a
+    score of 0 (issue 16 case 6, as ``evaluate --types``): a config error naming the key.
+
+    Raises:
+        ConfigError: naming ``scoring.types``, ``corpora[i].types`` or ``systems[j].types``
+            and the types the corpus has.
+    """
+    from .errors import ConfigError
+
+    present: dict[str, set[str]] = {}
+    checked: dict[str, bool] = {}
+    for unit, _, result in runs:
+        if unit.options.get("types") is None:
+            continue
+        checked[unit.corpus] = checked.get(unit.corpus, True) and "types_present" in result
+        present.setdefault(unit.corpus, set()).update(result.get("types_present", ()))
+    problems = []
+    for i, corpus in enumerate(config.corpora):
+        if not checked.get(corpus.id):
+            continue  # no filter on this corpus, or a unit whose reader does not list its types
+        for j, system in enumerate(config.systems):
+            for where, types in (("scoring.types", config.scoring.types), (f"corpora[{i}].types", corpus.types),
+                                 (f"systems[{j}].types", system.types)):
+                missing = [t for t in types or () if t not in present[corpus.id]]
+                message = (f"{where}: {', '.join(missing)} occurs in no gold or predicted tag of corpus "
+                           f"{corpus.id} (types present: {', '.join(sorted(present[corpus.id])) or 'none'})")
+                if missing and message not in problems:
+                    problems.append(message)
+    if problems:
+        raise ConfigError(f"{config.source}: " + "; ".join(problems),
+                          hint="check the spelling of the types (a type no tag has would score 0)")
 
 
 # ------------------------------------------------------------------ learning curves
