@@ -340,7 +340,17 @@ def rows_for(size: int, args: argparse.Namespace) -> list[Row]:
         rows += agree_rows(folder)
     if size <= args.slow_limit:
         rows += comparison_rows(corpus)
-    return rows
+    return only(rows, args.only)
+
+
+def only(rows: list[Row], text: str | None) -> list[Row]:
+    """The rows whose label holds ``text`` (any case), with the floors they are divided
+    by; every row when ``text`` is None."""
+    if text is None:
+        return rows
+    chosen = [row for row in rows if text.lower() in row.label.lower()]
+    floors = {row.floor for row in chosen}
+    return [row for row in rows if row in chosen or row.label in floors]
 
 
 def shown(row: Row) -> str:
@@ -441,6 +451,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--check", action="store_true",
                         help="after the table, PASS/FAIL of each seqeval-suite row at 1M and 10M tokens")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    parser.add_argument("--only", metavar="TEXT",
+                        help="only the rows whose label holds TEXT, and their floors (e.g. --only jsonl "
+                             "--no-agree --no-nested for the JSON Lines rows)")
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.timeout <= 0:
         parser.error("--repeat and --timeout must be positive")

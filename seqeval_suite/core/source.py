@@ -18,6 +18,7 @@ from typing import Iterator
 
 from ..errors import DataError
 from ..io.conll import Block, BlockReader, Sentence, head
+from ..io.tagged import TaggedSentence
 from .options import Options
 
 
@@ -525,7 +526,14 @@ def aligned_tagged(gold, pred) -> Iterator[tuple]:
     checked to hold the same tokens (errors name both files)."""
     for index, (g, p) in enumerate(_zip_tagged(gold, pred), 1):
         check_tagged_aligned(g, p, index, gold.path, pred.path)
-        yield g, p
+        yield g, masked_pred(g, p)
+
+
+def masked_pred(g, p):
+    """``p`` as scored against gold ``g``: a gold sentence with tokens of no NER
+    annotation (a DocBin's :class:`~seqeval_suite.io.docbin.PartlyAnnotated`) masks
+    the predicted entities touching them, as spaCy's scorer leaves them out."""
+    return g.masked(p) if type(g) is not TaggedSentence and hasattr(g, "masked") else p
 
 
 class TaggedSource(BlockSource):
@@ -555,6 +563,8 @@ class TaggedSource(BlockSource):
             index += 1
             if g.tokens != p.tokens:
                 check_tagged_aligned(g, p, index, gold.path, pred.path)
+            if type(g) is not TaggedSentence:
+                p = masked_pred(g, p)
             if g.tags:
                 batch.add(g, p, keep_tokens)
                 if len(batch.gold) >= PAIR_BLOCK_TOKENS:

@@ -326,8 +326,6 @@ def _read_files(paths: Sequence[str], names: Sequence[str], tag_column: int, opt
         DataError: a file that ends early or goes on, sentences of other lengths or
             tokens, a missing tag column (each naming the files, sentence and lines).
     """
-    import numpy as np
-
     from ..core.source import blocks_aligned, side_ids
     from ..core.vocab import TagVocabulary
 
@@ -510,8 +508,12 @@ class _FormatInput:
     formats go through :func:`~seqeval_suite.io.formats.read_tagged`.
     """
 
-    def __init__(self, path: str, fmt: str, tag_column: int, options: Options, labels, alignment: str) -> None:
+    def __init__(self, path: str, fmt: str, tag_column: int, options: Options, labels, alignment: str,
+                 missing: frozenset[str] = frozenset()) -> None:
         self.format = fmt
+        # DocBin tokens with no NER annotation were not labelled: they become a missing
+        # cell, so a sentence partly without annotation is left out and counted.
+        self.missing_cell = ("?" if "?" in missing else min(missing)) if missing else None
         self.tag_column = tag_column
         self.name = display_name(path)
         self.conll: BlockReader | None = None
@@ -545,14 +547,17 @@ class _FormatInput:
                 tokens = sentence.column(0) if width >= 2 and column % width != 0 else None
                 yield _Tagged(tokens, _column(sentence, column, self.name), sentence.lines)
         else:
+            cell = self.missing_cell
             for sentence in self.tagged:
-                yield _Tagged(list(sentence.tokens), list(sentence.tags), [sentence.line] * len(sentence.tags))
+                tags = sentence.with_missing(cell) if cell is not None and hasattr(sentence, "with_missing") \
+                    else list(sentence.tags)
+                yield _Tagged(list(sentence.tokens), tags, [sentence.line] * len(sentence.tags))
 
 
 def _read_formats(paths: Sequence[str], formats: Sequence[str], names: Sequence[str], tag_column: int,
                   options: Options, missing: frozenset[str], keep_tokens: bool, labels, alignment: str) -> Corpus:
     """Read annotators' files of any formats (at least one not CoNLL), checking that they align."""
-    inputs = [_FormatInput(p, f, tag_column, options, labels, alignment) for p, f in zip(paths, formats)]
+    inputs = [_FormatInput(p, f, tag_column, options, labels, alignment, missing) for p, f in zip(paths, formats)]
     # Documents mean different things across formats (-DOCSTART- blocks, records,
     # DocBin docs), so pair reports carry no reader and are not compared on them.
     corpus = Corpus([Annotation(n, i.name) for n, i in zip(names, inputs)])

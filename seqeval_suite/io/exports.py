@@ -40,7 +40,9 @@ answer for is *not labelled* by them (``None`` tags). Texts are tokenized once p
 task (Prodigy's ``tokens`` when they rebuild the text, else spaCy's blank English
 tokenizer) and each annotator's spans aligned to those tokens as
 :class:`~seqeval_suite.io.jsonl.JsonlReader` does, so every annotator of a task has
-the same tokens.
+the same tokens. Label Studio regions (JSON and JSON-MIN) follow
+:class:`~seqeval_suite.io.jsonl.LabelStudioReader`'s rules: a region without offsets
+or with several labels is refused, one with an empty label list left out and counted.
 """
 from __future__ import annotations
 
@@ -65,8 +67,10 @@ from .jsonl import (
     _task_text,
     doccano_users,
     load_label_ids,
+    one_label,
     refuse_binary,
     sniff_dialect,
+    unlabelled_warning,
 )
 
 #: JSON-MIN keys that are the converter's own, not the task's data or a control's regions.
@@ -216,6 +220,7 @@ class TeamExport:
         """
         label_ids = load_label_ids(labels) if self.shape == "doccano" else None
         aligner = _Aligner(self.path, alignment)
+        unlabelled: list[str] = []
         tasks: dict[Hashable, dict[str, _Answer]] = {}
         repeated: list[str] = []
         for answer in self.answers:
@@ -232,7 +237,7 @@ class TeamExport:
                                     "an answer to the same task",
                                     hint="answers are grouped by task id (Prodigy: _input_hash); "
                                          "was the export edited?")
-            doc = aligner.doc(first.text, first.tokens)
+            doc = aligner.doc(first.text, first.tokens, first.where)
             tokens: list[str] = []
             tags: list[list[str] | None] = []
             for name in self.annotators:
@@ -240,8 +245,7 @@ class TeamExport:
                 if answer is None:
                     tags.append(None)
                     continue
-                spans = [_checked_span(start, end, label, answer.text, answer.where)
-                         for start, end, label in self._items(answer, label_ids)]
+                spans = self._spans(answer, label_ids, unlabelled)
                 tokens, annotator_tags = aligner.tags(doc, spans, answer.where)
                 tags.append(annotator_tags)
             if tokens:
@@ -251,19 +255,27 @@ class TeamExport:
         if repeated:
             warnings.append(f"{self.path}: {len(repeated)} answer(s) repeat an annotator's earlier answer to the same "
                             f"task; the last one is kept, e.g. {repeated[0]}")
+        if unlabelled:
+            warnings.append(unlabelled_warning(self.path, unlabelled))
         aligner.finish(warnings)
         return sentences, warnings
 
-    def _items(self, answer: _Answer, label_ids: LabelIds | None) -> Iterable[tuple[Any, Any, Any]]:
-        """Raw ``(start, end, label)`` of one answer's spans."""
-        if self.shape == "prodigy":
-            return _prodigy_items(answer.source, answer.where)
-        if self.shape == "labelstudio":
-            # as LabelStudioReader: a region with several labels is read as its first
-            return ((start, end, names[0]) for start, end, names in _labelstudio_items(answer.source))
-        if self.shape == "labelstudio-min":
-            return _min_items(answer.source)
-        return _doccano_items(answer.source, answer.where, label_ids, user=answer.annotator)
+    def _spans(self, answer: _Answer, label_ids: LabelIds | None, unlabelled: list[str]) -> list[tuple[int, int, str]]:
+        """One answer's checked ``(start, end, label)`` character spans.
+
+        Label Studio regions are read as :class:`~seqeval_suite.io.jsonl.LabelStudioReader`
+        reads them: one with an empty label list is left out and described in
+        ``unlabelled``; one with several labels is refused (a flat tag holds one type).
+        """
+        if self.shape in ("labelstudio", "labelstudio-min"):
+            regions = (_labelstudio_items(answer.source, answer.where, unlabelled) if self.shape == "labelstudio"
+                       else _min_items(answer.source, answer.where, unlabelled))
+            return [one_label(region, start, end, names, answer.text, answer.where)
+                    for region, start, end, names in regions]
+        items: Iterable[tuple[Any, Any, Any]] = (
+            _prodigy_items(answer.source, answer.where) if self.shape == "prodigy"
+            else _doccano_items(answer.source, answer.where, label_ids, user=answer.annotator))
+        return [_checked_span(start, end, label, answer.text, answer.where) for start, end, label in items]
 
 
 # ------------------------------------------------------------------ scanning each shape
@@ -414,17 +426,34 @@ def _min_text(record: dict, where: str) -> str:
     raise DataError(f"{where}: cannot tell which field holds the text", hint="name the data field 'text'")
 
 
-def _min_items(record: dict) -> Iterator[tuple[Any, Any, Any]]:
-    """Raw ``(start, end, first label)`` of a JSON-MIN record's labelled regions (lists
-    of objects with ``start`` and ``labels`` under any control's name)."""
+def _min_items(record: dict, where: str, unlabelled: list[str]) -> Iterator[tuple[str, Any, Any, list]]:
+    """Raw ``(region, start, end, label names)`` of a JSON-MIN record's labelled regions
+    (lists of objects with ``labels`` under any control's name), as
+    :func:`~seqeval_suite.io.jsonl._labelstudio_items` gives them: a region with an
+    empty label list is described in ``unlabelled`` and left out.
+
+    Raises:
+        DataError: labels that are not a list of names, a region without offsets.
+    """
     for key, value in record.items():
         if key in JSON_MIN_META or not isinstance(value, list):
             continue
-        for region in value:
-            if isinstance(region, dict) and "start" in region:
-                names = region.get("labels") or region.get("hypertextlabels")
-                if isinstance(names, list) and names:
-                    yield region.get("start"), region.get("end"), names[0]
+        for k, item in enumerate(value):
+            label_key = next((name for name in ("labels", "hypertextlabels") if name in item), None) \
+                if isinstance(item, dict) else None
+            if label_key is None:
+                continue  # a per-region text area or choice, not a labelled region
+            region, names = f"{where}, {key}[{k}]", item[label_key]
+            if not isinstance(names, list):
+                raise DataError(f"{region}: {label_key} is {names!r}, not a list of label names")
+            if "start" not in item or "end" not in item:
+                raise DataError(f"{region}: a labelled region ({', '.join(map(str, names)) or 'no label'}) "
+                                "without start and end character offsets",
+                                hint="export the project's JSON-MIN from a Text labelling interface")
+            if not names:
+                unlabelled.append(f"{region} [{item.get('start')}:{item.get('end')}]")
+                continue
+            yield region, item.get("start"), item.get("end"), names
 
 
 def _scan_doccano(path: str, encoding: str) -> TeamExport:

@@ -20,8 +20,11 @@ Dialects of JSON Lines, sniffed per record:
   a record with several doccano users' spans is refused (``agree`` reads such a file
   as one annotator per user, :mod:`seqeval_suite.io.exports`).
 
-Label Studio's export is one JSON array of tasks (``data.text`` and the first
-annotation that was not cancelled). Texts are tokenized with a blank spaCy English
+Label Studio's export is one JSON array of tasks (``data.text`` and the one
+annotation that was not cancelled: a task with several is refused, since a file read
+here is one annotator; a labelled region without offsets is refused, one with an
+empty label list is left out and counted, and one with several labels is refused by
+the flat reader, which cannot tag two types on a token). Texts are tokenized with a blank spaCy English
 tokenizer (no model download) and spans aligned with ``Doc.char_span``:
 ``alignment="strict"`` refuses a span that does not fall on token boundaries (the
 error gives the count and examples), ``expand`` and ``contract`` widen or narrow it
@@ -58,6 +61,8 @@ DOCCANO_KEYS = ("label", "labels", "entities", "annotations")
 #: ``textcat.teach``, ``mark`` with them): not complete annotations of a text.
 BINARY_VIEWS = frozenset({"ner", "classification"})
 MAX_EXAMPLES = 3
+#: Keys of a Label Studio result value (and result types) that make it a labelled region.
+REGION_LABEL_KEYS = ("labels", "hypertextlabels")
 
 #: A token entity: ``(start, end, type)``, end exclusive.
 Entity = tuple[int, int, str]
@@ -272,12 +277,20 @@ class _Aligner:
             self._nlp = spacy.blank("en")
         return self._nlp
 
-    def doc(self, text: str, tokens: list | None = None):
-        """A Doc over ``text``: from Prodigy's tokens when they rebuild the text, else tokenized."""
+    def doc(self, text: str, tokens: list | None = None, where=None):
+        """A Doc over ``text``: from Prodigy's tokens when they rebuild the text, else tokenized.
+
+        Raises:
+            DataError: a Prodigy token whose ``text`` is not a string (naming ``where``).
+        """
         if tokens and all(isinstance(t, dict) and "text" in t for t in tokens):
             from spacy.tokens import Doc
 
             words = [t["text"] for t in tokens]
+            if not _all_strings(words):
+                k, value = next((k, w) for k, w in enumerate(words) if not isinstance(w, str))
+                raise DataError(f"{where or self.name}: tokens[{k}].text is {json.dumps(value)}, not a string",
+                                hint="a Prodigy token's text is the string it covers in the text")
             spaces = [bool(t.get("ws", True)) for t in tokens]
             doc = Doc(self.nlp.vocab, words=words, spaces=spaces)
             if doc.text == text or doc.text.rstrip() == text:
@@ -403,6 +416,12 @@ def _doccano_items(record: dict, where, label_ids=None, *, user=None) -> Iterato
                 raise DataError(f"{where}: {key} item {item!r} is not [start, end, label]")
 
 
+def _has_label_ids(record: dict) -> bool:
+    """Whether a doccano record's span objects hold integer label ids (doccano 1.2)."""
+    return any(isinstance(item, dict) and _is_int(item.get("label"))
+               for key in DOCCANO_KEYS for item in record.get(key) or [])
+
+
 def _doccano_label(label: Any, label_ids, where) -> Any:
     """A doccano span's label: a name as it is; an integer id (doccano 1.2 and earlier
     export ids, not names) looked up in ``label_ids``.
@@ -432,6 +451,20 @@ def doccano_users(record: dict) -> list[str]:
             if isinstance(item, dict) and item.get("user") is not None:
                 users.setdefault(str(item["user"]))
     return list(users)
+
+
+def refuse_several_users(record: dict, where) -> None:
+    """Refuse a doccano record holding several users' spans: a file read as one
+    annotator would pool them.
+
+    Raises:
+        DataError: naming ``where`` and the users.
+    """
+    users = doccano_users(record)
+    if len(users) > 1:
+        raise DataError(f"{where}: the record holds the spans of {len(users)} doccano users "
+                        f"({', '.join(users)}), but a file read here is one annotator",
+                        hint="to compare the users, give this file alone to `seqeval-suite agree`")
 
 
 def refuse_binary(record: dict, where) -> None:
@@ -510,39 +543,93 @@ class JsonlReader:
         return self._documents.documents
 
     def __iter__(self) -> Iterator[TaggedSentence]:
-        for lineno, record in _json_lines(self.path, self.encoding):
-            simple = _simple_token_record(record)
-            if simple is not None:  # the common case, with no per-record objects beyond the sentence
-                self.dialects.add("tokens")
-                self._documents.add(document_id(record))
-                if simple[0]:
-                    yield TaggedSentence(simple[0], simple[1], lineno)
-                continue
-            where = _Where(self.path, lineno)
-            dialect = sniff_dialect(record)
-            if dialect is None:
-                raise DataError(
-                    f"{where}: not a record this reader knows",
-                    hint="expected tokens + tags/ner_tags, text + spans (Prodigy) or text + label (doccano)",
-                )
-            self.dialects.add(dialect)
-            if dialect == "prodigy":
-                refuse_binary(record, where)
-            if record.get("answer") in ("reject", "ignore"):
-                self.skipped += 1
-                continue
-            self._documents.add(document_id(record))
-            if dialect == "tokens":
-                tokens, tags = self._token_record(record, where)
-            else:
-                spans = _prodigy_spans(record, where) if dialect == "prodigy" else self._doccano_spans(record, where)
-                doc = self.aligner.doc(record["text"], record.get("tokens") if dialect == "prodigy" else None)
-                tokens, tags = self.aligner.tags(doc, spans, where)
-            if tokens:
-                yield TaggedSentence(tokens, tags, lineno)
+        # _json_lines, inlined: this loop runs once per record, and the common record
+        # (two keys, tokens and tags or ner_tags, lists of strings of one length) takes
+        # no function call. It holds no document id and no answer, so it only counts as
+        # a record (DocumentCounter.add(None)).
+        documents, join, add_dialect = self._documents, "".join, self.dialects.add
+        # tuple.__new__ makes the same TaggedSentence without the Python frame of its __new__
+        make, sentence = tuple.__new__, TaggedSentence
+        fh, codec, fast = _open_lines(self.path, self.encoding)
+        lineno = 0
+        with fh:
+            for raw in fh:
+                lineno += 1
+                if fast is None:
+                    lineno = yield from self._slow_line(raw, lineno, codec)
+                    continue
+                try:
+                    record = fast(raw)
+                except ValueError:
+                    lineno = yield from self._slow_line(raw, lineno, codec)
+                    continue
+                if type(record) is dict and len(record) == 2:
+                    tokens = record.get("tokens")
+                    tags = record["tags"] if "tags" in record else record.get("ner_tags")
+                    if type(tokens) is list and type(tags) is list and len(tags) == len(tokens):
+                        try:
+                            join(tags)
+                            join(tokens)
+                        except TypeError:  # not all strings: the full reader names the problem
+                            pass
+                        else:
+                            documents.records += 1
+                            add_dialect("tokens")
+                            if tokens:
+                                yield make(sentence, (tokens, tags, lineno))
+                            continue
+                yield from self._record(lineno, record)
         if self.skipped:
             self.notes.append(f"{self.path}: {self.skipped} record(s) answered reject/ignore skipped")
         self.aligner.finish(self.warnings)
+
+    def _slow_line(self, raw, lineno: int, codec: str):
+        """The sentences of a line the fast parser refused; returns the last line number
+        consumed (:func:`_slow_records`)."""
+        records = _slow_records(raw, lineno, self.path, self.encoding, codec)
+        while True:
+            try:
+                lineno, record = next(records)
+            except StopIteration as stop:
+                return stop.value
+            yield from self._record(lineno, record)
+
+    def _record(self, lineno: int, record: Any) -> Iterator[TaggedSentence]:
+        """The sentence of one parsed record (none for a rejected or empty one).
+
+        Raises:
+            DataError: naming ``path:line``: a record of no known dialect, or one its
+                dialect's reader refuses.
+        """
+        simple = _simple_token_record(record)
+        if simple is not None:  # a plain token record with more keys: no per-record objects beyond the sentence
+            self.dialects.add("tokens")
+            self._documents.add(document_id(record))
+            if simple[0]:
+                yield TaggedSentence(simple[0], simple[1], lineno)
+            return
+        where = _Where(self.path, lineno)
+        dialect = sniff_dialect(record)
+        if dialect is None:
+            raise DataError(
+                f"{where}: not a record this reader knows",
+                hint="expected tokens + tags/ner_tags, text + spans (Prodigy) or text + label (doccano)",
+            )
+        self.dialects.add(dialect)
+        if dialect == "prodigy":
+            refuse_binary(record, where)
+        if record.get("answer") in ("reject", "ignore"):
+            self.skipped += 1
+            return
+        self._documents.add(document_id(record))
+        if dialect == "tokens":
+            tokens, tags = self._token_record(record, where)
+        else:
+            spans = _prodigy_spans(record, where) if dialect == "prodigy" else self._doccano_spans(record, where)
+            doc = self.aligner.doc(record["text"], record.get("tokens") if dialect == "prodigy" else None, where)
+            tokens, tags = self.aligner.tags(doc, spans, where)
+        if tokens:
+            yield TaggedSentence(tokens, tags, lineno)
 
     def _doccano_spans(self, record: dict, where) -> list[tuple[int, int, str]]:
         """A doccano record's checked spans; integer label ids are looked up in
@@ -551,11 +638,7 @@ class JsonlReader:
         Raises:
             DataError: a record holding several users' spans (one file is one annotator).
         """
-        users = doccano_users(record)
-        if len(users) > 1:
-            raise DataError(f"{where}: the record holds the spans of {len(users)} doccano users "
-                            f"({', '.join(users)}), but a file read here is one annotator",
-                            hint="to compare the users, give this file alone to `seqeval-suite agree`")
+        refuse_several_users(record, where)
         if self._label_ids is None and self._raw_labels is not None:
             self._label_ids = load_label_ids(self._raw_labels)
         return _doccano_spans(record, where, self._label_ids)
@@ -579,8 +662,9 @@ def _token_tags(tokens: list, tags, key: str, labels: list[str] | None, where) -
     if not isinstance(tags, list) or len(tags) != len(tokens):
         raise DataError(f"{where}: {len(tokens)} tokens but {key} has "
                         f"{len(tags) if isinstance(tags, list) else 'no list of'} tags")
+    tokens = checked_tokens(tokens, where)
     if _all_strings(tags):  # the common case, checked in one pass in C
-        return (tokens if _all_strings(tokens) else [str(t) for t in tokens]), tags
+        return tokens, tags
     if any(isinstance(t, bool) or not isinstance(t, (int, str)) for t in tags):
         raise DataError(f"{where}: {key} must hold tag names or integer ids")
     if any(isinstance(t, int) for t in tags):
@@ -593,7 +677,27 @@ def _token_tags(tokens: list, tags, key: str, labels: list[str] | None, where) -
             tags = [labels[t] if isinstance(t, int) else t for t in tags]
         except IndexError:
             raise DataError(f"{where}: tag id out of range for {len(labels)} labels") from None
-    return [str(t) for t in tokens], list(tags)
+    return tokens, list(tags)
+
+
+def checked_tokens(tokens: list, where) -> list[str]:
+    """A token record's tokens, every one a string.
+
+    ``str()`` would make ``1`` the token ``"1"`` and ``null`` the token ``"None"``:
+    a file that does not hold strings was written wrongly, and its tokens would no
+    longer match the other file's (issue 16, case 8).
+
+    Raises:
+        DataError: naming ``where`` and the first token that is not a string.
+
+    >>> checked_tokens(["Ann", "left"], "a.jsonl:1")
+    ['Ann', 'left']
+    """
+    if _all_strings(tokens):  # checked in one pass in C
+        return tokens
+    k, value = next((k, t) for k, t in enumerate(tokens) if not isinstance(t, str))
+    raise DataError(f"{where}: tokens[{k}] is {json.dumps(value)}, not a string",
+                    hint='write every token as a JSON string ("1", not 1)')
 
 
 def _simple_token_record(record) -> tuple[list[str], list[str]] | None:
@@ -641,6 +745,32 @@ def _json_lines(path: str, encoding: str) -> Iterator[tuple[int, Any]]:
     undecodable byte is reported with its line); a UTF-8 BOM is dropped; a lone CR
     ends a line too, as in a text stream.
     """
+    fh, codec, fast = _open_lines(path, encoding)
+    lineno = 0
+    with fh:
+        for raw in fh:
+            lineno += 1
+            if fast is not None:
+                try:
+                    record = fast(raw)
+                except ValueError:
+                    pass
+                else:
+                    yield lineno, record
+                    continue
+            lineno = yield from _slow_records(raw, lineno, path, encoding, codec)
+
+
+def _open_lines(path: str, encoding: str) -> tuple[Any, str, Callable[[bytes], Any] | None]:
+    """``(file, codec name, fast parser or None)`` for :func:`_json_lines`.
+
+    orjson parses a line about twice as fast; where it refuses one (a BOM, a lone CR,
+    NaN, a huge integer, a blank line, bad JSON) :func:`_slow_records` and the standard
+    library decide, so what is accepted and every message stay the standard library's.
+
+    Raises:
+        DataError: no such file, a directory, a file that cannot be opened.
+    """
     import codecs
 
     codec = codecs.lookup(encoding).name
@@ -654,45 +784,43 @@ def _json_lines(path: str, encoding: str) -> Iterator[tuple[int, Any]]:
         raise DataError(f"{path}: cannot open ({exc.strerror or exc})") from None
     if "a\n".encode(codec) != b"a\n":  # not line-splittable as bytes (UTF-16, ...)
         fh = io.TextIOWrapper(fh, encoding=encoding)
-    lineno = 0
-    loads = json.loads
-    # orjson parses a line about twice as fast; where it refuses one (a BOM, a lone CR,
-    # NaN, a huge integer, a blank line, bad JSON) the standard library decides, so what
-    # is accepted and every message stay the standard library's.
-    fast = _orjson_loads() if codec == "utf-8" else None
-    with fh:
-        for raw in fh:
-            lineno += 1
-            if fast is not None:
-                try:
-                    record = fast(raw)
-                except ValueError:
-                    pass
-                else:
-                    yield lineno, record
-                    continue
-            if isinstance(raw, bytes):
-                if lineno == 1 and codec == "utf-8" and raw.startswith(codecs.BOM_UTF8):
-                    raw = raw[3:]
-                try:
-                    text = raw.decode(encoding)
-                except UnicodeDecodeError:
-                    raise DataError(f"{path}:{lineno}: bytes that are not valid {encoding}",
-                                    hint="pass --encoding") from None
-            else:
-                text = raw
-            if "\r" in text[:-2]:  # a lone CR ends a line too (rare: old Mac files)
-                parts = text.splitlines()
-                for k, part in enumerate(parts):
-                    if part.strip():
-                        yield lineno + k, _loads(part, path, lineno + k)
-                lineno += max(len(parts) - 1, 0)
-                continue
-            try:
-                yield lineno, loads(text)
-            except json.JSONDecodeError:
-                if text.strip():
-                    _loads(text, path, lineno)
+    return fh, codec, _orjson_loads() if codec == "utf-8" else None
+
+
+def _slow_records(raw, lineno: int, path: str, encoding: str, codec: str):
+    """The records of one line the fast parser refused (or that none parses), parsed by
+    the standard library; returns the line number of the last line consumed (a lone CR
+    splits a line in several).
+
+    Raises:
+        DataError: bytes not in ``encoding``, JSON that is not valid (naming the line).
+    """
+    import codecs
+
+    if isinstance(raw, bytes):
+        if lineno == 1 and codec == "utf-8" and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[3:]
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            raise DataError(f"{path}:{lineno}: bytes that are not valid {encoding}",
+                            hint="pass --encoding") from None
+    else:
+        text = raw
+    if "\r" in text[:-2]:  # a lone CR ends a line too (rare: old Mac files)
+        parts = text.splitlines()
+        for k, part in enumerate(parts):
+            if part.strip():
+                yield lineno + k, _loads(part, path, lineno + k)
+        return lineno + max(len(parts) - 1, 0)
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError:
+        if text.strip():
+            _loads(text, path, lineno)
+        return lineno
+    yield lineno, record
+    return lineno
 
 
 def _orjson_loads():
@@ -732,21 +860,24 @@ class LabelStudioReader:
     def __iter__(self) -> Iterator[TaggedSentence]:
         tasks = _load_tasks(self.path)
         cancelled = 0
+        unlabelled: list[str] = []
         for index, task in enumerate(tasks, 1):
             where = f"{self.path}: task {index}"
             text = _task_text(task, where)
-            annotation = _first_annotation(task)
+            annotation = _only_annotation(task, where)
             if annotation is None:
                 cancelled += 1
                 continue
             self._documents.add(document_id(task))
-            spans = [_checked_span(start, end, names[0], text, where)
-                     for start, end, names in _labelstudio_items(annotation)]
+            spans = [one_label(region, start, end, names, text, where)
+                     for region, start, end, names in _labelstudio_items(annotation, where, unlabelled)]
             tokens, tags = self.aligner.tags(self.aligner.doc(text), spans, where)
             if tokens:
                 yield TaggedSentence(tokens, tags, index)
         if cancelled:
             self.notes.append(f"{self.path}: {cancelled} task(s) without a usable annotation skipped")
+        if unlabelled:
+            self.warnings.append(unlabelled_warning(self.path, unlabelled))
         self.aligner.finish(self.warnings)
 
 
@@ -777,14 +908,63 @@ def _load_tasks(path: str, encoding: str = "utf-8") -> list:
     return tasks
 
 
-def _labelstudio_items(annotation: dict) -> Iterator[tuple[Any, Any, list]]:
-    """Raw ``(start, end, label names)`` of an annotation's labelled text regions;
-    results without a start or without labels (relations, choices) are not regions."""
-    for item in annotation.get("result") or []:
-        value = item.get("value") or {}
-        names = value.get("labels") or value.get("hypertextlabels") or []
-        if "start" in value and names:
-            yield value.get("start"), value.get("end"), names
+def _labelstudio_items(annotation: dict, where: str, unlabelled: list[str]) -> Iterator[tuple[str, Any, Any, list]]:
+    """Raw ``(region, start, end, label names)`` of an annotation's labelled text regions,
+    ``region`` naming it for messages (``where`` and its 1-based place in ``result``).
+
+    A result is a labelled region when its value holds ``labels`` (or
+    ``hypertextlabels``) or its type says so; relations, choices and text areas are
+    not regions. A region whose label list is empty has no type: it is left out, and
+    described in ``unlabelled`` so that the reader can count it.
+
+    Raises:
+        DataError: a result that is not an object, a labelled region without start
+            and end offsets, labels that are not a list.
+    """
+    for k, item in enumerate(annotation.get("result") or [], 1):
+        region = f"{where}, region {k}"
+        if not isinstance(item, dict):
+            raise DataError(f"{region}: result {item!r} is not an object", hint="is this a Label Studio JSON export?")
+        value = item.get("value")
+        if not isinstance(value, dict):
+            continue
+        key = next((key for key in REGION_LABEL_KEYS if key in value), None)
+        if key is None and item.get("type") not in REGION_LABEL_KEYS:
+            continue  # relations, choices, text areas: not labelled regions
+        names = value.get(key, []) if key is not None else []
+        if not isinstance(names, list):
+            raise DataError(f"{region}: {key} is {names!r}, not a list of label names")
+        if "start" not in value or "end" not in value:
+            raise DataError(f"{region}: a labelled region ({', '.join(map(str, names)) or 'no label'}) "
+                            "without start and end character offsets",
+                            hint="export the project's JSON from a Text labelling interface (Labels on Text)")
+        if not names:
+            unlabelled.append(f"{region} [{value['start']}:{value['end']}]")
+            continue
+        yield region, value["start"], value["end"], names
+
+
+def one_label(region: str, start, end, names: list, text: str, where: str) -> tuple[int, int, str]:
+    """The checked span of a region read as one flat tag: it must have exactly one label.
+
+    Raises:
+        DataError: offsets outside ``text`` or no label (naming ``where``, as
+            :func:`_checked_span`); several labels on the region (naming ``region``):
+            a flat tag holds one type, and keeping the first would be a silent choice.
+    """
+    span = _checked_span(start, end, names[0], text, where)
+    if len(names) > 1:
+        raise DataError(f"{region}: {text[span[0]:span[1]]!r} [{span[0]}:{span[1]}] has {len(names)} labels "
+                        f"({', '.join(map(str, names))}), but a flat tag holds one type",
+                        hint="score the file with --nested (each label is one entity), "
+                             "or keep one label per region")
+    return span
+
+
+def unlabelled_warning(name: str, examples: Sequence[str]) -> str:
+    """The warning for Label Studio regions whose label list was empty (count and examples)."""
+    return (f"{name}: {len(examples)} region(s) with an empty label list left out (no entity type), e.g. "
+            + "; ".join(examples[:MAX_EXAMPLES]))
 
 
 def _task_text(task: Any, where: str) -> str:
@@ -804,11 +984,22 @@ def _task_text(task: Any, where: str) -> str:
     raise DataError(f"{where}: cannot tell which data field holds the text", hint="name it 'text'")
 
 
-def _first_annotation(task: dict) -> dict | None:
-    for annotation in task.get("annotations") or task.get("completions") or []:
-        if isinstance(annotation, dict) and not annotation.get("was_cancelled"):
-            return annotation
-    return None
+def _only_annotation(task: dict, where: str) -> dict | None:
+    """A task's one annotation that was not cancelled, or None when there is none.
+
+    Raises:
+        DataError: a task with several: a file read here is one annotator, and taking
+            the first would be a silent choice (issue 16, case 8).
+    """
+    usable = [a for a in task.get("annotations") or task.get("completions") or []
+              if isinstance(a, dict) and not a.get("was_cancelled")]
+    if len(usable) > 1:
+        named = [a for a in usable if a.get("completed_by") is not None]
+        raise DataError(f"{where}: {len(usable)} annotations that were not cancelled, but a file read here "
+                        "is one annotator",
+                        hint="to compare them, give this file alone to `seqeval-suite agree`" if named else
+                             "export one annotation per task (filter the export by annotator)")
+    return usable[0] if usable else None
 
 
 # ------------------------------------------------------------------ nested spans (issue 17)
@@ -910,7 +1101,9 @@ def read_jsonl_spans(path: str | os.PathLike, *, labels=None, alignment: str = "
       aligned to tokens exactly as :class:`JsonlReader` does (Prodigy's tokens when
       they rebuild the text, else spaCy's blank English tokenizer; the same
       ``alignment`` rules and messages), except that every span is kept and a span
-      labelled with a list of names is one entity per name.
+      labelled with a list of names is one entity per name; doccano 1.2's integer
+      label ids are named by ``labels`` (:func:`load_label_ids`), and a record with
+      several doccano users' spans is refused, as :class:`JsonlReader` does.
 
     A token record takes one of ``tags``, ``layers`` and ``entities``. Records answered
     ``reject`` or ``ignore`` are skipped and counted in ``notes``; a record with no
@@ -918,7 +1111,8 @@ def read_jsonl_spans(path: str | os.PathLike, *, labels=None, alignment: str = "
 
     Args:
         path: the ``.jsonl`` file.
-        labels: tag names for integer tag ids, as :func:`load_labels` takes them.
+        labels: tag names for integer tag ids, as :func:`load_labels` takes them, or
+            doccano's label names for its integer label ids.
         alignment: ``strict``, ``expand`` or ``contract``, for character spans.
         encoding: the file's encoding.
 
@@ -942,11 +1136,26 @@ def read_jsonl_spans(path: str | os.PathLike, *, labels=None, alignment: str = "
     """
     path = str(path)
     _Aligner(path, alignment)  # an unknown alignment is refused now, not on first read
-    read = partial(_jsonl_spans, labels=_tag_names(labels), alignment=alignment, encoding=encoding)
+    read = partial(_jsonl_spans, labels=_tag_names(labels), label_ids=_LabelIdsOnce(labels), alignment=alignment,
+                   encoding=encoding)
     return SpanReader(path, read)
 
 
-def _jsonl_spans(reader: SpanReader, *, labels: list[str] | None, alignment: str,
+class _LabelIdsOnce:
+    """doccano label ids from ``labels``, loaded when a record first needs them (names
+    for tag ids need not be doccano's labels)."""
+
+    def __init__(self, labels) -> None:
+        self.labels = labels
+        self.ids: LabelIds | None = None
+
+    def __call__(self) -> LabelIds | None:
+        if self.ids is None and self.labels is not None:
+            self.ids = load_label_ids(self.labels)
+        return self.ids
+
+
+def _jsonl_spans(reader: SpanReader, *, labels: list[str] | None, label_ids: _LabelIdsOnce, alignment: str,
                  encoding: str) -> Iterator[SpanSentence]:
     """The sentences of :func:`read_jsonl_spans`, record by record, in file order."""
     aligner = _Aligner(reader.path, alignment)
@@ -968,7 +1177,7 @@ def _jsonl_spans(reader: SpanReader, *, labels: list[str] | None, alignment: str
             continue
         documents.add(document_id(record))
         reader.documents = documents.documents
-        tokens, entities, layers = _span_record(record, dialect, labels, aligner, where)
+        tokens, entities, layers = _span_record(record, dialect, labels, aligner, where, label_ids)
         batch.add(tokens, entities, layers, lineno, documents.documents - 1)
         if batch.full():
             yield from batch.flush()
@@ -980,16 +1189,22 @@ def _jsonl_spans(reader: SpanReader, *, labels: list[str] | None, alignment: str
 
 
 def _span_record(record: dict, dialect: str, labels: list[str] | None, aligner: _Aligner,
-                 where) -> tuple[list[str], list[Entity], list[list[str]]]:
-    """``(tokens, entities, tag layers still to decode)`` of one record.
+                 where, label_ids: Callable[[], LabelIds | None] = lambda: None,
+                 ) -> tuple[list[str], list[Entity], list[list[str]]]:
+    """``(tokens, entities, tag layers still to decode)`` of one record; ``label_ids``
+    gives doccano's label names for integer label ids.
 
     Raises:
-        DataError: as :func:`read_jsonl_spans` lists, naming ``where``.
+        DataError: as :func:`read_jsonl_spans` lists, naming ``where``; a doccano
+            record with several users' spans, as :class:`JsonlReader` refuses it.
     """
+    if dialect == "doccano":
+        refuse_several_users(record, where)
     if dialect in ("prodigy", "doccano"):
-        items = _prodigy_items(record, where) if dialect == "prodigy" else _doccano_items(record, where)
+        items = (_prodigy_items(record, where) if dialect == "prodigy"
+                 else _doccano_items(record, where, label_ids() if _has_label_ids(record) else None))
         spans = [span for start, end, label in items for span in _checked_spans(start, end, label, record["text"], where)]
-        doc = aligner.doc(record["text"], record.get("tokens") if dialect == "prodigy" else None)
+        doc = aligner.doc(record["text"], record.get("tokens") if dialect == "prodigy" else None, where)
         tokens, entities = aligner.entities(doc, spans, where)
         return tokens, entities, []
     forms = [form for form in ("tags", "layers", "entities")
@@ -997,7 +1212,8 @@ def _span_record(record: dict, dialect: str, labels: list[str] | None, aligner: 
     if len(forms) > 1:
         raise DataError(f"{where}: a token record holds one of tags, layers or entities, not {' and '.join(forms)}")
     if dialect == "entities":
-        return [str(t) for t in record["tokens"]], _token_entities(len(record["tokens"]), record["entities"], where), []
+        tokens = checked_tokens(record["tokens"], where)
+        return tokens, _token_entities(len(tokens), record["entities"], where), []
     return _tag_layers(record, labels, where)
 
 
@@ -1017,7 +1233,7 @@ def _tag_layers(record: dict, labels: list[str] | None, where) -> tuple[list[str
     if not isinstance(layers, list) or not all(isinstance(layer, list) for layer in layers):
         raise DataError(f"{where}: layers must be a list of tag lists, one per nesting layer")
     checked = [_token_tags(tokens, layer, f"layers[{k}]", labels, where)[1] for k, layer in enumerate(layers)]
-    return [str(t) for t in tokens], [], checked
+    return checked_tokens(tokens, where), [], checked
 
 
 def _token_entities(n_tokens: int, entities: Any, where) -> list[Entity]:
@@ -1101,10 +1317,11 @@ def read_labelstudio_spans(path: str | os.PathLike, *, alignment: str = "strict"
                            encoding: str = "utf-8") -> SpanReader:
     """Read a Label Studio JSON export as sentences whose entities may nest or overlap.
 
-    One sentence per task, from ``data.text`` and the first annotation not cancelled
-    (as :class:`LabelStudioReader` chooses; tasks without one are counted in
-    ``notes``). Every labelled region is kept, and a region with several labels is one
-    entity per label. Texts are tokenized and regions aligned as in
+    One sentence per task, from ``data.text`` and its one annotation not cancelled
+    (as :class:`LabelStudioReader` reads it: a task with several is refused, tasks
+    without one are counted in ``notes``). Every labelled region is kept, and a region
+    with several labels is one entity per label; a region with an empty label list is
+    left out and counted in ``warnings``. Texts are tokenized and regions aligned as in
     :func:`read_jsonl_spans`.
 
     Args:
@@ -1118,8 +1335,9 @@ def read_labelstudio_spans(path: str | os.PathLike, *, alignment: str = "strict"
     Raises:
         UsageError: an unknown ``alignment`` (at the call).
         DataError: while iterating, naming the file and task: not a JSON array of
-            tasks, no text, region offsets outside the text or without a label; under
-            ``strict``, regions off token boundaries.
+            tasks, no text, several annotations not cancelled, a labelled region
+            without offsets or with offsets outside the text; under ``strict``,
+            regions off token boundaries.
     """
     path = str(path)
     _Aligner(path, alignment)  # an unknown alignment is refused now, not on first read
@@ -1131,22 +1349,25 @@ def _labelstudio_spans(reader: SpanReader, *, alignment: str, encoding: str) -> 
     aligner = _Aligner(reader.path, alignment)
     documents = DocumentCounter()
     cancelled = 0
+    unlabelled: list[str] = []
     for index, task in enumerate(_load_tasks(reader.path, encoding), 1):
         where = f"{reader.path}: task {index}"
         text = _task_text(task, where)
-        annotation = _first_annotation(task)
+        annotation = _only_annotation(task, where)
         if annotation is None:
             cancelled += 1
             continue
         documents.add(document_id(task))
         reader.documents = documents.documents
-        spans = [span for start, end, names in _labelstudio_items(annotation)
+        spans = [span for _, start, end, names in _labelstudio_items(annotation, where, unlabelled)
                  for span in _checked_spans(start, end, names, text, where)]
         tokens, entities = aligner.entities(aligner.doc(text), spans, where)
         if tokens:
             yield SpanSentence(tokens, entities, index, documents.documents - 1, reader.path)
     if cancelled:
         reader.notes.append(f"{reader.path}: {cancelled} task(s) without a usable annotation skipped")
+    if unlabelled:
+        reader.warnings.append(unlabelled_warning(reader.path, unlabelled))
     aligner.finish(reader.warnings)
 
 
