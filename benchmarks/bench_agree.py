@@ -52,19 +52,26 @@ def generate(folder: Path, tokens: int, annotators: int, seed: int) -> tuple[Pat
     rates = [0.05 + 0.15 * k / max(annotators - 1, 1) for k in range(annotators)]
     gold_path = folder / "gold.conll"
     paths = [folder / f"ann{k + 1}.conll" for k in range(annotators)]
-    files = [open(path, "w", encoding="utf-8") for path in [gold_path, *paths]]
+    files = [open(path, "w", encoding="utf-8") for path in [gold_path, *paths, folder / COLUMNS_FILE]]
     try:
         written = 0
         while written < tokens:
             words, gold = map(list, zip(*gold_sentence(rng, min(rng.randint(2, 25), tokens - written))))
             written += len(gold)
             files[0].write(rows_text(words, gold))
-            for fh, rate in zip(files[1:], rates):
-                fh.write(rows_text(words, predict(rng, gold, rate)))
+            tags = [predict(rng, gold, rate) for rate in rates]
+            for fh, own in zip(files[1:-1], tags):
+                fh.write(rows_text(words, own))
+            # The same annotations as one file with a tag column per annotator (agree --columns).
+            files[-1].write("".join(f"{w} {' '.join(t)}\n" for w, *t in zip(words, *tags)) + "\n")
     finally:
         for fh in files:
             fh.close()
     return gold_path, paths
+
+
+#: One file holding every annotator's tags, one column each: ``token ann1 ann2 ...``.
+COLUMNS_FILE = "all.conll"
 
 
 #: Child process of an API timing: argv is ``evaluate GOLD PRED`` or ``agree [--gold NAME] FILE...``;
@@ -96,6 +103,9 @@ def cli_commands(gold: Path, anns: list[Path]) -> dict[str, tuple[list[list[str]
             ([cli + ["evaluate", str(gold), str(a), "-f", "json", "-q"] for a in anns], n),
         f"CLI agree {n} annotators ({pairs} pairs)":
             ([cli + ["agree", *map(str, anns), "-f", "json", "-q"]], pairs),
+        f"CLI agree {n} columns of one file ({pairs} pairs)":
+            ([cli + ["agree", str(gold.parent / COLUMNS_FILE), "--columns", ",".join(map(str, range(1, n + 1))),
+                     "-f", "json", "-q"]], pairs),
         # --gold ranks the annotators against gold but still scores every pair of all n + 1.
         f"CLI agree gold + {n} --gold gold ({pairs + n} pairs)":
             ([cli + ["agree", str(gold), *map(str, anns), "--gold", "gold", "-f", "json", "-q"]], pairs + n),
