@@ -627,7 +627,10 @@ def read_scored_jsonl(path: str, *, alignment: str = "strict", encoding: str = "
         if isinstance(record.get("text"), str):
             tokens, entities = aligner.entities(record, where)
         elif isinstance(record.get("tokens"), list):
-            tokens = [str(t) for t in record["tokens"]]
+            from .io.jsonl import checked_tokens
+
+            # str() would turn 200 into "200" and null into "None": refused, as every JSON reader does.
+            tokens = list(checked_tokens(record["tokens"], where))
             entities = [_token_entity(item, len(tokens), where) for item in _listed(record, "entities", where)]
         else:
             raise DataError(f"{where}: not a scored record",

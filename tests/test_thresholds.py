@@ -485,3 +485,25 @@ def test_cli_module_adds_nothing_to_the_start_up_of_the_cli():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['seqeval_suite.cli.threshold']"
+
+
+@pytest.mark.parametrize("token", [200, None, 1.5, ["a"]])
+def test_scored_jsonl_tokens_must_be_strings(tmp_path, token):
+    """Issue 16 case 8 in `threshold`'s own JSON Lines reader: a token that is not a string
+    is an error naming line and token (str() made 200 the token "200")."""
+    import json
+
+    from click.testing import CliRunner
+
+    from seqeval_suite.cli import main
+
+    corpus = Path(__file__).resolve().parent.parent / "corpora" / "thresholds"
+    lines = (corpus / "pred.jsonl").read_text().splitlines()
+    record = json.loads(lines[1])
+    record["tokens"][2] = token
+    lines[1] = json.dumps(record)
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(main, ["threshold", str(corpus / "gold.conll"), str(pred)])
+    assert result.exit_code == 1
+    assert f"pred.jsonl:2: tokens[2] is {json.dumps(token)}, not a string" in result.stderr
