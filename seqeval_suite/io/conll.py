@@ -412,12 +412,25 @@ def _first_field_is(word: bytes, arr, field_start, field_end, first_field, lines
 
 
 def _check_conlleval_bytes(data: bytes) -> None:
-    """The block reader splits like Perl's ``split(/ /)`` only on plain single-space lines."""
-    if (b"  " in data or b"\n " in data or data.startswith(b" ") or b" \n" in data or b" \r" in data
-            or b"\r\r" in data or data.count(b"\r") != data.count(b"\r\n")):
+    """The block reader splits like Perl's ``split(/ /)`` only on plain single-space lines:
+    the byte checks here (one-byte searches are memchr-fast), the spaces' neighbours in
+    :func:`_check_conlleval_spaces` once the whitespace mask exists."""
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         raise Unsupported("spacing that conlleval.pl splits into empty fields")
     if any(c in data for c in (b"\t", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")):
         raise Unsupported("whitespace that conlleval.pl does not split on")
+
+
+def _check_conlleval_spaces(arr, space) -> None:
+    """Every space must sit between two non-whitespace bytes: no double space, no space
+    at a line's start or end or at the input's ends (where ``split(/ /)`` makes empty
+    fields). One vectorised pass; five two-byte searches of the block took 3x longer."""
+    import numpy as np
+
+    spaces = np.flatnonzero(arr == 32)
+    if len(spaces) and (spaces[0] == 0 or spaces[-1] == len(arr) - 1
+                        or space[spaces - 1].any() or space[spaces + 1].any()):
+        raise Unsupported("spacing that conlleval.pl splits into empty fields")
 
 
 def parse_block(data: bytes, first_line: int, conlleval: bool = False):
@@ -452,6 +465,8 @@ def parse_block(data: bytes, first_line: int, conlleval: bool = False):
         newlines = np.append(newlines, len(data))
     n_lines = len(newlines)
     space = _space_table()[arr]
+    if conlleval:
+        _check_conlleval_spaces(arr, space)
     edges = np.flatnonzero(np.diff(space, prepend=True, append=True)).astype(np.int32)
     field_start, field_end = edges[0::2], edges[1::2]
     # Fields before each line's end, so widths come from one search per line.
