@@ -25,6 +25,7 @@ The schema (every key is documented in the README, section ``run``)::
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -512,9 +513,13 @@ def _corpora(data: Any, base: Path, scoring: Scoring, problems: _Problems) -> li
             import codecs
 
             try:
-                codecs.lookup(encoding)
+                if not codecs.lookup(encoding)._is_text_encoding:  # base64, rot13...: bytes to bytes
+                    problems.add(f"{where}.encoding", f"{excerpt(encoding)} is not a text encoding")
             except LookupError:
                 problems.add(f"{where}.encoding", f"unknown encoding {excerpt(encoding)}")
+        if entry.get("delimiter") == "":
+            problems.add(f"{where}.delimiter", "an empty separator splits nothing; leave the key out to split on "
+                                               "any whitespace")
         corpus = Corpus(
             id=cid or f"#{i}", path=path or Path(), file=entry.get("path") if isinstance(entry.get("path"), str) else "",
             name=_string(entry, "name", where, problems, default=None) or cid or "",
@@ -715,18 +720,24 @@ def _series(value: dict, base: Path, key: str, pattern: str | None, problems: _P
         paths.append((path, item))
     steps = value.get("steps")
     if steps is not None and not (isinstance(steps, list) and steps and all(
-            isinstance(x, (int, float)) and not isinstance(x, bool) for x in steps)):
-        problems.add(f"{key}.steps", "expected a list of numbers, one per checkpoint file")
+            isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in steps)):
+        problems.add(f"{key}.steps", "expected a list of finite numbers, one per checkpoint file")
         steps = None
     if gold is None or not paths:
         return None
+    shown = {str(p): w for p, w in paths}
     try:
         found = resolve_checkpoints([str(p) for p, _ in paths], steps=steps, step_pattern=pattern or STEP_PATTERN,
                                     exclude=[str(gold)])
     except SeqevalSuiteError as exc:
-        problems.add(f"{key}.predictions", exc.message + (f" ({exc.hint})" if exc.hint else ""))
+        message = exc.message
+        # Name files as the config does (a folder as written plus the file's name).
+        for full in sorted(set(re.findall(r"(/\S+?)(?=[:,;)]?(?:\s|$))", message)), key=len, reverse=True):
+            message = message.replace(full, _shown_path(full, shown))
+        message = message.replace("--steps", "steps:").replace("--step-pattern", "step_pattern:")
+        problems.add(f"{key}.predictions", message + "; give steps: (one per file, in the files' order) or "
+                                                     "step_pattern: (a regular expression)")
         return None
-    shown = {str(p): w for p, w in paths}
     files = tuple((Path(c.path), _shown_path(c.path, shown)) for c in found)
     return Series(gold=gold, gold_file=str(value["gold"]), files=files,
                   steps=tuple(c.step for c in found) if steps is not None else None)
@@ -796,7 +807,7 @@ def _check_columns(config_corpora: list[Corpus], systems: list[System], problems
                 if corpus.is_nested or not corpus.file:
                     continue
                 column = same_column(corpus.path, path, corpus.gold_column, system.prediction_column,
-                                     delimiter=corpus.delimiter, encoding=corpus.encoding)
+                                     delimiter=corpus.delimiter, encoding=corpus.encoding, comments=corpus.comments)
                 if column is not None:
                     problems.add(where, f"{excerpt(written)} is corpora[{i}]'s gold file, read at the same column "
                                         f"({column}) on both sides: it would be scored against itself (100 on "
@@ -852,6 +863,11 @@ def validate(data: Any, source: str | os.PathLike, *, base: Path | None = None) 
     _check_types(corpora, systems, scoring, problems)
     _check_formats(corpora, systems, scoring, problems)
     _check_columns(corpora, systems, problems)
+    if scoring.mode == "strict" and scoring.scheme == "auto":
+        for j, system in enumerate(systems):
+            if system.checkpoints is not None:
+                problems.add(f"systems[{j}].checkpoints", "strict mode needs scoring.scheme for the checkpoints "
+                                                          "(they are scored with the scoring settings)")
     outputs = _outputs(data.get("outputs"), problems)
     title = _string(data, "title", "", problems) or name
     description = _string(data, "description", "", problems)

@@ -152,12 +152,16 @@ def number(text: str) -> int | float:
 
 
 def step_text(step: int | float) -> str:
-    """A step as text: integers in full (never ``1e+06``), other numbers shortest.
+    """A step as text: integers in full (never ``1e+06``), other numbers shortest
+    without losing digits (two steps never share a label).
 
-    >>> step_text(1000000), step_text(2.5)
-    ('1000000', '2.5')
+    >>> step_text(1000000), step_text(2.5), step_text(1500000.5), step_text(3.0)
+    ('1000000', '2.5', '1500000.5', '3')
     """
-    return str(step) if isinstance(step, int) else f"{step:g}"
+    if isinstance(step, int):
+        return str(step)
+    short = f"{step:g}"
+    return short if float(short) == step else repr(step)
 
 
 def parse_steps(text: str) -> list[int | float]:

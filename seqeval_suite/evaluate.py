@@ -113,7 +113,7 @@ def _self_checked(report: Report, gold, pred, options: Options) -> Report:
         return report
     if _tagged_format(gold, options) == "conll":
         column = same_column(gold, pred, options.gold_column, options.pred_column,
-                             delimiter=options.delimiter, encoding=options.encoding)
+                             delimiter=options.delimiter, encoding=options.encoding, comments=options.comments)
         if column is not None:
             report.warnings.append(f"{gold} is both gold and prediction, read at the same column ({column}): "
                                    "it is scored against itself (pass --gold-column and --pred-column to "

@@ -32,8 +32,9 @@ from .cache import UnitCache
 #: from its counts; ``render`` still reads version 1 files (and adds them).
 RESULTS_SCHEMA_VERSION = 2
 #: Bumped whenever a cached unit's layout changes, so stale entries are ignored
-#: (5: entries carry a checksum, and curves are cached; 6: units list the types present).
-CACHE_VERSION = 6
+#: (5: entries carry a checksum, and curves are cached; 6: units list the types present;
+#: 7: count cells over the types used, sorted).
+CACHE_VERSION = 7
 CACHE_DIR = ".seqeval-suite-cache"
 # Markers that stand for the input files in cached warnings (their paths are not part
 # of the cache key, and outputs must not hold absolute paths).
@@ -366,9 +367,15 @@ def _analysis_block(errors) -> dict:
 
 
 def _cells(sc) -> dict:
-    """Sentence count cells as JSON-able rows ``[sentence, type index, tp, fp, fn]``."""
-    rows = [[int(s), int(t), int(a), int(b), int(c)] for s, t, a, b, c in zip(sc.sentence, sc.type_index, sc.tp, sc.fp, sc.fn)]
-    return {"types": list(sc.types), "rows": rows}
+    """Sentence count cells as JSON-able rows ``[sentence, type index, tp, fp, fn]`` over
+    the types that have a row, sorted by name: the same whether the unit was scored alone
+    or in a group (whose shared vocabulary also knows the other systems' types)."""
+    used = sorted({sc.types[int(t)] for t in sc.type_index})
+    position = {name: k for k, name in enumerate(used)}
+    remap = [position.get(name, -1) for name in sc.types]
+    rows = [[int(s), remap[int(t)], int(a), int(b), int(c)]
+            for s, t, a, b, c in zip(sc.sentence, sc.type_index, sc.tp, sc.fp, sc.fn)]
+    return {"types": used, "rows": rows}
 
 
 def _match_block(report) -> dict:
@@ -497,8 +504,11 @@ def run_benchmark(
 
 
 def _check_type_filters(config: Config, runs: list[tuple[Unit, dict, dict]]) -> None:
-    """A requested type that no gold or predicted tag of a corpus has is a typo, not a
-    score of 0 (issue 16 case 6, as ``evaluate --types``): a config error naming the key.
+    """A type a unit is asked to score that no gold or predicted tag of its corpus has is
+    a typo, not a score of 0 (issue 16 case 6, as ``evaluate --types``): a config error
+    naming the keys that asked for it. Each unit is checked on its own effective filter
+    (scoring ∩ corpus ∩ system), so a global list over corpora of different type
+    inventories is fine where a corpus narrows it.
 
     Raises:
         ConfigError: naming ``scoring.types``, ``corpora[i].types`` or ``systems[j].types``
@@ -507,24 +517,28 @@ def _check_type_filters(config: Config, runs: list[tuple[Unit, dict, dict]]) -> 
     from .errors import ConfigError
 
     present: dict[str, set[str]] = {}
-    checked: dict[str, bool] = {}
+    complete: dict[str, bool] = {}
     for unit, _, result in runs:
-        if unit.options.get("types") is None:
+        if unit.options.get("types") is not None:
+            complete[unit.corpus] = complete.get(unit.corpus, True) and "types_present" in result
+            present.setdefault(unit.corpus, set()).update(result.get("types_present", ()))
+    corpus_index = {c.id: i for i, c in enumerate(config.corpora)}
+    system_index = {s.id: j for j, s in enumerate(config.systems)}
+    problems: list[str] = []
+    for unit, _, _ in runs:
+        if unit.options.get("types") is None or not complete.get(unit.corpus):
+            continue  # no filter on this unit, or a unit whose reader does not list its types
+        missing = [t for t in unit.options["types"] if t not in present[unit.corpus]]
+        if not missing:
             continue
-        checked[unit.corpus] = checked.get(unit.corpus, True) and "types_present" in result
-        present.setdefault(unit.corpus, set()).update(result.get("types_present", ()))
-    problems = []
-    for i, corpus in enumerate(config.corpora):
-        if not checked.get(corpus.id):
-            continue  # no filter on this corpus, or a unit whose reader does not list its types
-        for j, system in enumerate(config.systems):
-            for where, types in (("scoring.types", config.scoring.types), (f"corpora[{i}].types", corpus.types),
-                                 (f"systems[{j}].types", system.types)):
-                missing = [t for t in types or () if t not in present[corpus.id]]
-                message = (f"{where}: {', '.join(missing)} occurs in no gold or predicted tag of corpus "
-                           f"{corpus.id} (types present: {', '.join(sorted(present[corpus.id])) or 'none'})")
-                if missing and message not in problems:
-                    problems.append(message)
+        i, j = corpus_index[unit.corpus], system_index[unit.system]
+        lists = (("scoring.types", config.scoring.types), (f"corpora[{i}].types", config.corpora[i].types),
+                 (f"systems[{j}].types", config.systems[j].types))
+        keys = [where for where, types in lists if types and set(missing) & set(types)]
+        message = (f"{' and '.join(keys)}: {', '.join(missing)} occurs in no gold or predicted tag of corpus "
+                   f"{unit.corpus} (types present: {', '.join(sorted(present[unit.corpus])) or 'none'})")
+        if message not in problems:
+            problems.append(message)
     if problems:
         raise ConfigError(f"{config.source}: " + "; ".join(problems),
                           hint="check the spelling of the types (a type no tag has would score 0)")
@@ -538,6 +552,8 @@ def curve_settings(config: Config, system: System) -> dict:
     types = effective_types(s.types, system.types)
     return {"mode": s.mode, "scheme": s.scheme, "suffix": s.suffix,
             "types": list(types) if types is not None else None,
+            # Checkpoint files are the system's own outputs: read at its prediction column.
+            **({"pred_column": system.prediction_column} if system.prediction_column is not None else {}),
             # The diagnosis needs a noise level (CI widths) even when the board has no statistics.
             "resamples": s.resamples or 1000, "seed": s.seed, "level": s.level, "alpha": s.alpha}
 
@@ -597,10 +613,14 @@ def _cached_curve(config: Config, system: System, cache: UnitCache, hashed: dict
     cached = cache.get(key)
     if cached is not None:
         return cached
+    from .errors import ConfigError, UsageError
+
     try:
         result = score_curve(config, system)
     except SeqevalSuiteError as exc:
-        raise type(exc)(f"{system.id} checkpoints: {exc.message}", hint=exc.hint) from None
+        # A usage error here comes from the config's settings (exit 1), not a command line.
+        kind = ConfigError if isinstance(exc, UsageError) else type(exc)
+        raise kind(f"{system.id} checkpoints: {exc.message}", hint=exc.hint) from None
     cache.put(key, result)
     return result
 
@@ -810,6 +830,8 @@ def warnings_of(results: dict) -> list[str]:
         for k, run in enumerate(entry["runs"]):
             for message in run["warnings"]:
                 out.append(f"{entry['system']} on {entry['corpus']} (run {k + 1}): {message}")
+    for curve in results.get("curves") or []:
+        out.extend(f"{curve['system']} checkpoints: {message}" for message in curve.get("warnings", ()))
     return out
 
 

@@ -181,10 +181,12 @@ def test_latex_hostile_names_and_many_types_compile(tmp_path):
     pred = "".join(f"w{k} B-{types[(k + k % 2) % 12]}\nx O\n\n" for k in range(12))
     (tmp_path / "g.conll").write_text(gold)
     (tmp_path / "p.conll").write_text(pred)
+    # A perfect system: a copy of gold (gold itself as its own prediction is refused, issue 16).
+    (tmp_path / "perfect.conll").write_text(gold)
     corpora = "corpora: [{id: c1, path: g.conll}, {id: c2, path: g.conll}]\n"
     name = HOSTILE.replace("\\", "\\\\")
-    results = _bench(tmp_path, f'  - {{id: s, name: "{name}", predictions: {{c1: p.conll, c2: [p.conll, g.conll]}}}}\n'
-                               "  - {id: t, name: Other, predictions: {c1: g.conll, c2: g.conll}}\n",
+    results = _bench(tmp_path, f'  - {{id: s, name: "{name}", predictions: {{c1: p.conll, c2: [p.conll, perfect.conll]}}}}\n'
+                               "  - {id: t, name: Other, predictions: {c1: perfect.conll, c2: perfect.conll}}\n",
                      scoring="resamples: 100", corpora=corpora)
     done, log = _pdflatex(tmp_path, render_latex(results))
     assert done.returncode == 0, log[-2000:]

@@ -23,12 +23,13 @@ COMMANDS = {
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-@pytest.mark.parametrize("value", ["abc", "", "utf-9"])
+@pytest.mark.parametrize("value", ["abc", "", "utf-9", "base64", "rot13"])
 def test_unknown_encoding_is_a_usage_error(command, value, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, [command, *COMMANDS[command], "--encoding", value])
     assert result.exit_code == 2, result.output
-    assert "Invalid value for '--encoding': unknown encoding" in result.output
+    assert "Invalid value for '--encoding'" in result.output
+    assert "unknown encoding" in result.output or "is not a text encoding" in result.output
     assert "internal error" not in result.output and not (tmp_path / "converted.conll").exists()
 
 
@@ -43,3 +44,16 @@ def test_empty_delimiter_is_a_usage_error(command, tmp_path, monkeypatch):
 def test_known_encodings_still_work():
     result = CliRunner().invoke(main, ["evaluate", *COMMANDS["evaluate"], "--encoding", "latin-1", "-q"])
     assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("key,value,expected", [("encoding", "base64", "corpora[0].encoding: 'base64' is not a text"),
+                                                ("delimiter", "", "corpora[0].delimiter: an empty separator")])
+def test_config_encoding_and_delimiter_are_checked(tmp_path, key, value, expected):
+    import yaml
+
+    data = {"name": "x", "corpora": [{"id": "c", "path": COMMANDS["evaluate"][0], key: value}],
+            "systems": [{"id": "s", "predictions": {"c": COMMANDS["evaluate"][1]}}]}
+    path = tmp_path / "x.yaml"
+    path.write_text(yaml.safe_dump(data))
+    result = CliRunner().invoke(main, ["run", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and expected in result.stderr and "internal error" not in result.stderr

@@ -47,3 +47,27 @@ def test_output_elsewhere_is_written(files, monkeypatch):
     monkeypatch.chdir(files)
     result = CliRunner().invoke(main, ["validate", "news.gold.conll", "-o", "report.txt"])
     assert result.exit_code == 0 and "tokens:" in (files / "report.txt").read_text()
+
+
+def test_disagreements_file_is_an_output_not_an_input(tmp_path, monkeypatch):
+    shutil.copy(REPO / "corpora" / "agreement" / "all.conll", tmp_path / "all.conll")
+    monkeypatch.chdir(tmp_path)
+    args = ["agree", "all.conll", "--columns", "1,2,3", "--disagreements", "dis.csv"]
+    for _ in range(2):  # a second run rewrites its own output
+        assert CliRunner().invoke(main, args).exit_code == 0
+    before = (tmp_path / "all.conll").read_bytes()
+    result = CliRunner().invoke(main, ["agree", "all.conll", "--columns", "1,2,3", "--disagreements", "all.conll"])
+    assert result.exit_code == 2 and "--disagreements all.conll is one of the inputs" in result.output
+    assert (tmp_path / "all.conll").read_bytes() == before
+
+
+def test_output_inside_an_input_folder_is_refused(tmp_path, monkeypatch):
+    shutil.copytree(REPO / "corpora" / "curve" / "dev", tmp_path / "dev")
+    shutil.copy(REPO / "corpora" / "curve" / "dev.conll", tmp_path / "dev.conll")
+    monkeypatch.chdir(tmp_path)
+    victim = tmp_path / "dev" / "checkpoint-500.conll"
+    before = victim.read_bytes()
+    result = CliRunner().invoke(main, ["curve", "dev.conll", "dev", "--resamples", "20", "-o",
+                                       "dev/checkpoint-500.conll"])
+    assert result.exit_code == 2 and "is a file inside the input folder dev" in result.output
+    assert victim.read_bytes() == before

@@ -113,3 +113,16 @@ def test_evaluate_warns_when_a_file_is_scored_against_itself(tmp_path):
     result = CliRunner().invoke(main, ["evaluate", str(ONE_FILE), str(ONE_FILE), "-f", "json"])
     assert result.exit_code == 0
     assert any("scored against itself" in w for w in json.loads(result.stdout)["warnings"])
+
+
+def test_comment_and_docstart_rows_do_not_change_the_column_count(tmp_path):
+    one = tmp_path / "one.conll"
+    one.write_text("# sent_id = 1 with many words\n-DOCSTART- O\n\n" + ONE_FILE.read_text().replace(
+        "-DOCSTART- O O\n", ""))
+    data = {"name": "c", "scoring": {"resamples": 0},
+            "corpora": [{"id": "news", "path": str(one), "comments": True}],
+            "systems": [{"id": "s", "predictions": {"news": str(one)}, "prediction_column": 2}]}
+    with pytest.raises(ConfigError, match=r"read at the same column \(2\)"):
+        validate(data, tmp_path / "c.yaml")
+    data["corpora"][0]["gold_column"] = 1
+    assert validate(data, tmp_path / "c.yaml").corpora[0].gold_column == 1

@@ -104,7 +104,9 @@ def test_html_plot_draws_every_series_and_the_best_point(results):
     assert all(len(a["points"].split()) == 8 for a in lines)
     (band,) = [a for t, a in parser.tags if t == "polygon"]
     assert len(band["points"].split()) == 16
-    (best,) = [a for t, a in parser.tags if t == "circle"]
+    (best,) = [a for t, a in parser.tags if t == "circle" and a.get("class") == "best"]
+    points = [a for t, a in parser.tags if t == "circle" and a.get("class") == "point"]
+    assert len(points) == 8  # one dot per dev checkpoint on the F1 line
     f1_line = [tuple(map(float, p.split(","))) for p in lines[0]["points"].split()]
     assert (float(best["cx"]), float(best["cy"])) == f1_line[6]  # step 3500 is the 7th checkpoint
     # The best point is the highest of the F1 line (SVG y grows downwards).
@@ -131,7 +133,17 @@ def test_run_cli_writes_the_curve_and_caches_it(tmp_path):
     before = (out / "results.json").read_text()
     again = runner.invoke(main, ["run", str(work / "configs" / "curve.yaml"), "-o", str(out), "-q"])
     assert again.exit_code == 0 and (out / "results.json").read_text() == before
-    cache = run_benchmark(load_config(work / "configs" / "curve.yaml"), cache_dir=out / ".seqeval-suite-cache")
+    import seqeval_suite.runner as runner_module
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the curve was scored again instead of read from the cache")
+
+    original = runner_module.score_curve
+    runner_module.score_curve = not_again
+    try:
+        cache = run_benchmark(load_config(work / "configs" / "curve.yaml"), cache_dir=out / ".seqeval-suite-cache")
+    finally:
+        runner_module.score_curve = original
     assert cache == json.loads(before)
     # A changed checkpoint file changes the curve: it is scored again, not read from the cache.
     path = work / "corpora" / "curve" / "dev" / "checkpoint-500.conll"
@@ -157,7 +169,9 @@ def _config(checkpoints, **system) -> dict:
     ({"gold": str(CURVE / "dev.conll"), "predictions": str(CURVE / "dev"), "steps": [1, 2]}, {},
      "systems[0].checkpoints.predictions: 2 steps for 8 prediction files"),
     ({"gold": str(CURVE / "dev.conll"), "predictions": str(CURVE / "dev"), "steps": "1,2"}, {},
-     "systems[0].checkpoints.steps: expected a list of numbers"),
+     "systems[0].checkpoints.steps: expected a list of finite numbers"),
+    ({"gold": str(CURVE / "dev.conll"), "predictions": str(CURVE / "dev"),
+      "steps": [1, 2, 3, 4, 5, 6, 7, float("nan")]}, {}, "systems[0].checkpoints.steps: expected a list of finite"),
     ({"gold": str(CURVE / "dev.conll"), "predictions": str(CURVE / "dev"), "step_pattern": "("}, {},
      "systems[0].checkpoints.step_pattern: not a regular expression"),
     ({"gold": str(CURVE / "dev.conll"), "predictions": str(CURVE / "dev"), "epochs": 3}, {},
@@ -228,3 +242,76 @@ def test_render_checks_curves_against_the_schema(tmp_path, results):
         load_results(str(path))
     path.write_text(json.dumps(results))
     assert load_results(str(path)) == results
+
+
+def test_strict_mode_needs_a_scoring_scheme_for_checkpoints(tmp_path):
+    data = _config({"gold": str(CURVE / "dev.conll"), "predictions": str(CURVE / "dev")})
+    data["scoring"]["mode"] = "strict"
+    data["corpora"][0]["scheme"] = "IOB2"
+    with pytest.raises(ConfigError, match=r"systems\[0\]\.checkpoints: strict mode needs scoring.scheme"):
+        validate(data, tmp_path / "c.yaml")
+    data["scoring"]["scheme"] = "IOB2"
+    assert validate(data, tmp_path / "c.yaml").systems[0].checkpoints is not None
+
+
+def test_checkpoint_warnings_reach_the_terminal(tmp_path):
+    folder = tmp_path / "ckpts"
+    folder.mkdir()
+    for step in (500, 1000):
+        text = (CURVE / "dev" / f"checkpoint-{step}.conll").read_text()
+        (folder / f"checkpoint-{step}.conll").write_text(text.replace("B-PER", "O-PER", 1))
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(_config({"gold": str(CURVE / "dev.conll"), "predictions": str(folder)})))
+    result = CliRunner().invoke(main, ["run", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert "warning: t checkpoints: " in result.stderr and "O-PER" in result.stderr
+
+
+def test_checkpoints_are_read_at_the_prediction_column(tmp_path):
+    folder = tmp_path / "ckpts"
+    folder.mkdir()
+    for step in (500, 1000):
+        rows = (CURVE / "dev" / f"checkpoint-{step}.conll").read_text().splitlines()
+        # token pred X: the tag is in the middle column, the last one is noise.
+        (folder / f"checkpoint-{step}.conll").write_text(
+            "".join(f"{line} B-LOC\n" if line.strip() else "\n" for line in rows))
+    data = _config({"gold": str(CURVE / "dev.conll"), "predictions": str(folder)}, prediction_column=1)
+    data["systems"][0]["predictions"] = {"dev": str(folder / "checkpoint-500.conll")}
+    results = run_benchmark(validate(data, tmp_path / "c.yaml"))
+    plain = learning_curve(str(CURVE / "dev.conll"), [str(CURVE / "dev" / f"checkpoint-{s}.conll") for s in (500, 1000)],
+                           resamples=50).to_dict()
+    got = [c["micro"]["f1"] for c in results["curves"][0]["series"]["dev"]["checkpoints"]]
+    assert got == [c["micro"]["f1"] for c in plain["series"]["dev"]["checkpoints"]]
+
+
+def test_plot_of_one_checkpoint_and_of_an_all_zero_curve(results):
+    from seqeval_suite.render.curve_board import plot
+
+    one = json.loads(json.dumps(results["curves"][0]))
+    one["series"]["dev"]["checkpoints"] = one["series"]["dev"]["checkpoints"][6:7]
+    one["series"].pop("train")
+    geometry = plot(one)
+    assert len(geometry["markers"]) == 1 and geometry["best"]["x"] == geometry["markers"][0]["x"]
+    zero = json.loads(json.dumps(one))
+    checkpoint = zero["series"]["dev"]["checkpoints"][0]
+    for key in ("precision", "recall", "f1"):
+        checkpoint["micro"][key] = 0.0
+        checkpoint["micro"]["ci"][key] = {"low": 0.0, "high": 0.0}
+    ticks = [t["text"] for t in plot(zero)["y_ticks"]]
+    assert ticks == ["0", "5", "10", "15", "20"]
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex (apt-get install texlive-latex-recommended)")
+def test_latex_curve_board_compiles(tmp_path, results):
+    import subprocess
+
+    from seqeval_suite.render.leaderboard import render_latex
+
+    tex = render_latex(results)
+    assert tex.isascii(), "T1 fontenc alone has no glyph for the delta or the en dash"
+    (tmp_path / "board.tex").write_text(tex, encoding="utf-8")
+    (tmp_path / "doc.tex").write_text("\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{booktabs}\n"
+                                      "\\usepackage{graphicx}\n\\begin{document}\n\\input{board.tex}\n\\end{document}\n")
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc.tex"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout[-2000:]

@@ -71,3 +71,19 @@ def test_group_error_is_the_first_bad_unit_in_config_order(tmp_path):
         run_benchmark(validate(data, tmp_path / "g.yaml"))
     assert info.value.message.startswith("a on c (run 2): ")
     assert "other.conll" in info.value.message
+
+
+def test_group_equals_units_when_systems_predict_different_types(tmp_path):
+    """A group's shared vocabulary knows every system's types; each unit's result must
+    still be what it is alone (cells over its own types)."""
+    gold = tmp_path / "gold.conll"
+    gold.write_text("Ann B-PER\nin O\nRome B-LOC\n\nBob B-PER\n\n")
+    a = tmp_path / "a.conll"
+    a.write_text("Ann B-FOO\nin O\nRome B-LOC\n\nBob B-PER\n\n")
+    b = tmp_path / "b.conll"
+    b.write_text("Ann B-PER\nin B-BAR\nRome B-ORG\n\nBob O\n\n")
+    data = {"name": "g", "scoring": {"resamples": 50},
+            "corpora": [{"id": "c", "path": str(gold)}],
+            "systems": [{"id": "a", "predictions": {"c": str(a)}}, {"id": "b", "predictions": {"c": str(b)}}]}
+    units = plan(validate(data, tmp_path / "g.yaml"))
+    assert score_group(units) == [score_unit(u) for u in units]

@@ -49,3 +49,26 @@ def test_a_real_type_filter_scores_as_evaluate(tmp_path):
     report = evaluate(str(EXAMPLES / "news.gold.conll"), str(EXAMPLES / "news.pred.conll"), types=["PER"])
     assert run["derived"]["micro"]["f1"] == report.micro.f1
     assert "types_present" not in run
+
+
+def test_a_corpus_that_narrows_the_global_filter_is_not_refused(tmp_path):
+    """scoring.types [PER, MISC] over two corpora, one of them restricted to PER and
+    without MISC: MISC is never scored there, so nothing can silently be 0."""
+    only_per = tmp_path / "per.conll"
+    only_per.write_text("Ann B-PER\nleft O\n\n")
+    pred = tmp_path / "per.pred.conll"
+    pred.write_text("Ann B-PER\nleft O\n\n")
+    data = {"name": "t", "scoring": {"resamples": 0, "types": ["PER", "MISC"]},
+            "corpora": [{"id": "c1", "path": str(EXAMPLES / "news.gold.conll")},
+                        {"id": "c2", "path": str(only_per), "types": ["PER"]}],
+            "systems": [{"id": "s", "predictions": {"c1": str(EXAMPLES / "news.pred.conll"), "c2": str(pred)}}],
+            "outputs": ["json"]}
+    config = tmp_path / "t.yaml"
+    config.write_text(yaml.safe_dump(data))
+    result = CliRunner().invoke(main, ["run", str(config), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    data["corpora"][1]["types"] = ["PER", "MISC"]
+    config.write_text(yaml.safe_dump(data))
+    result = CliRunner().invoke(main, ["run", str(config), "-o", str(tmp_path / "out2"), "-q"])
+    assert result.exit_code == 1
+    assert "scoring.types and corpora[1].types: MISC occurs in no gold or predicted tag of corpus c2" in result.stderr

@@ -96,12 +96,13 @@ def main(debug: bool) -> None:
     """
 
 
-def check_paths(inputs, output: str | None = None) -> None:
+def check_paths(inputs, output: str | None = None, option: str = "--output") -> None:
     """Usage errors no command may run with: stdin named twice, or an output file that
-    is one of the inputs (writing it would destroy the data).
+    is one of the inputs or an existing file inside an input folder (a folder of
+    checkpoints, a BRAT folder): writing it would destroy the data.
 
     Raises:
-        UsageError: (exit 2) naming the path.
+        UsageError: (exit 2) naming ``option`` and the path.
     """
     from ..errors import UsageError
 
@@ -109,11 +110,20 @@ def check_paths(inputs, output: str | None = None) -> None:
     if named.count("-") > 1:
         raise UsageError("'-' (stdin) is given more than once; stdin can be read only once",
                          hint="read at most one input from stdin")
-    if output and output != "-":
-        for path in named:
-            if path != "-" and os.path.exists(path) and os.path.exists(output) and os.path.samefile(path, output):
-                raise UsageError(f"--output {output} is one of the inputs; writing it would destroy that data",
-                                 hint="choose another output file")
+    if not output or output == "-" or not os.path.isfile(output):
+        return
+    target = os.path.realpath(output)
+    for path in named:
+        if path == "-" or not os.path.exists(path):
+            continue
+        if os.path.isdir(path):
+            inside = os.path.commonpath([os.path.realpath(path), target]) == os.path.realpath(path)
+            if inside:
+                raise UsageError(f"{option} {output} is a file inside the input folder {path}; writing it "
+                                 "would destroy that data", hint="choose an output outside the input folders")
+        elif os.path.samefile(path, output):
+            raise UsageError(f"{option} {output} is one of the inputs; writing it would destroy that data",
+                             hint="choose another output file")
 
 
 def check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -123,9 +133,11 @@ def check_encoding(ctx: click.Context, param: click.Parameter, value: str | None
     if value is None:
         return value
     try:
-        codecs.lookup(value)
+        text = codecs.lookup(value)._is_text_encoding  # base64, rot13...: bytes to bytes, no text
     except LookupError:
         raise click.BadParameter(f"unknown encoding {value!r} (e.g. utf-8, latin-1, cp1252)") from None
+    if not text:
+        raise click.BadParameter(f"{value!r} is not a text encoding (e.g. utf-8, latin-1, cp1252)")
     return value
 
 
@@ -144,12 +156,13 @@ def warn(message: str) -> None:
 
 
 #: Parameters that name what a command writes, never what it reads.
-OUTPUT_PARAMS = frozenset({"output", "plot", "consensus_output", "target", "output_dir", "card"})
+OUTPUT_PARAMS = frozenset({"output", "plot", "consensus_output", "target", "output_dir", "card", "disagreements"})
 
 
 def input_paths() -> list[str]:
-    """Every existing file the running command was given as an argument or option value
-    (gold, predictions, ``--labels FILE``, ``--type-map FILE``...), outputs left out."""
+    """Every existing file or folder the running command was given as an argument or
+    option value (gold, predictions, a folder of checkpoints, ``--labels FILE``,
+    ``--type-map FILE``...), outputs left out."""
     ctx = click.get_current_context(silent=True)
     found: list[str] = []
     while ctx is not None:
@@ -157,10 +170,19 @@ def input_paths() -> list[str]:
             if name in OUTPUT_PARAMS:
                 continue
             for item in value if isinstance(value, (tuple, list)) else (value,):
-                if isinstance(item, str) and item != "-" and os.path.isfile(item):
+                if isinstance(item, str) and item != "-" and os.path.exists(item):
                     found.append(item)
         ctx = ctx.parent
     return found
+
+
+def _option_of(path: str) -> str:
+    """The command-line option that named an output ``path`` (``--output`` by default)."""
+    ctx = click.get_current_context(silent=True)
+    for name, value in (ctx.params.items() if ctx is not None else ()):
+        if name in OUTPUT_PARAMS and value == path:
+            return "--" + name.replace("_", "-")
+    return "--output"
 
 
 def emit(text: str, output: str | None) -> None:
@@ -173,7 +195,7 @@ def emit(text: str, output: str | None) -> None:
     if output and output != "-":
         from ..atomic import write_text
 
-        check_paths(input_paths(), output)
+        check_paths(input_paths(), output, _option_of(output))
 
         try:
             write_text(output, text)

@@ -167,8 +167,8 @@ def agree(ctx, files, columns, tag_column, format_in, labels, alignment, names, 
         # consensus; the report goes to stdout
         consensus_output, output = output, None
     _check_consensus_options(consensus, consensus_output, to_scheme, output)
-    for target in (output, disagreements):
-        check_paths([*files, gold_file], target)
+    for target, option in ((output, "--output"), (disagreements, "--disagreements")):
+        check_paths([*files, gold_file], target, option)
     _check_target(consensus_output, [*files, gold_file, output, disagreements])
     if consensus_output is not None:
         from ..consensus import output_format

@@ -788,27 +788,29 @@ def _count_docstarts(data: bytes) -> int:
 
 
 def column_count(path: str | os.PathLike, *, delimiter: str | None = None, encoding: str = "utf-8",
-                 limit: int = 1000) -> int | None:
+                 comments: bool = False, limit: int = 1000) -> int | None:
     """The number of columns of the first token row among the first ``limit`` lines of a
     CoNLL file (``.gz`` read transparently), or None when there is none or it is unreadable.
 
-    ``-DOCSTART-`` rows count like any row; comment lines are not skipped (a ``#`` row
-    counts its fields): the answer is only used to resolve negative column indices.
+    ``-DOCSTART-`` rows are skipped (their width may differ from the tokens'), and with
+    ``comments`` the ``#`` lines, as the reader skips them.
     """
     try:
         with gzip.open(path, "rt", encoding=encoding, errors="replace") if str(path).endswith(".gz") \
                 else open(path, encoding=encoding, errors="replace") as fh:
             for _, line in zip(range(limit), fh):
                 fields = line.split(delimiter) if delimiter else line.split()
-                if line.strip():
-                    return len(fields)
+                if not line.strip() or (comments and line.startswith("#")) or fields[0] == DOCSTART:
+                    continue
+                return len(fields)
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile):
         return None
     return None
 
 
 def same_column(gold: str | os.PathLike, pred: str | os.PathLike, gold_column: int | None,
-                pred_column: int | None, *, delimiter: str | None = None, encoding: str = "utf-8") -> int | None:
+                pred_column: int | None, *, delimiter: str | None = None, encoding: str = "utf-8",
+                comments: bool = False) -> int | None:
     """The 0-based column both sides would read when gold and prediction are the same file
     read at the same tag column (a file scored against itself: every figure 100), else None.
 
@@ -820,7 +822,7 @@ def same_column(gold: str | os.PathLike, pred: str | os.PathLike, gold_column: i
             return None
     except OSError:
         return None
-    width = column_count(gold, delimiter=delimiter, encoding=encoding)
+    width = column_count(gold, delimiter=delimiter, encoding=encoding, comments=comments)
     if width is None:
         return None
     g, p = _resolved_column(gold_column, width), _resolved_column(pred_column, width)

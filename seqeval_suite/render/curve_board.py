@@ -112,10 +112,16 @@ def _scale(low: float, high: float, size: float, start: float, flip: bool = Fals
 
 
 def _y_range(values: list[float]) -> tuple[float, float]:
-    """The plotted F1/P/R range: whole tens of percent around the data (at least 20 points)."""
+    """The plotted F1/P/R range: whole tens of percent around the data, at least 20
+    points wide (widened upwards first, then downwards: all-zero curves get 0-20).
+
+    >>> _y_range([0.0, 0.0]), _y_range([0.91, 0.99]), _y_range([0.43, 0.87])
+    ((0.0, 0.2), (0.8, 1.0), (0.4, 0.9))
+    """
     low = max(0.0, (min(values) * 10 // 1) / 10)
     high = min(1.0, -(-max(values) * 10 // 1) / 10)
     if high - low < 0.2:
+        high = min(1.0, low + 0.2)
         low = max(0.0, high - 0.2)
     return low, high
 
@@ -147,6 +153,9 @@ def plot(curve: dict) -> dict:
     band += [f"{x(c['step'])},{y(c['micro']['ci']['f1']['low'])}" for c in reversed(dev)]
     best = next(c for c in dev if c["step"] == curve["best"]["step"])
     lines = [{"label": label, "colour": colour, "points": points(dev, key), "dash": ""} for key, label, colour in LINES]
+    # A dot on every dev F1 point: a one-checkpoint curve has no line to draw.
+    markers = [{"x": x(c["step"]), "y": y(c["micro"]["f1"]), "text": f"step {_step(c['step'])}: F1 "
+                f"{_pct(c['micro']['f1'])}"} for c in dev]
     if train:
         lines.append({"label": "train F1", "colour": TRAIN_COLOUR, "points": points(train, "f1"), "dash": "5 4"})
     level = round(curve["settings"]["level"] * 100)
@@ -154,6 +163,7 @@ def plot(curve: dict) -> dict:
     return {
         "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP,
         "bottom": HEIGHT - BOTTOM, "band": " ".join(band), "band_label": f"F1 {level}% CI", "lines": lines,
+        "markers": markers, "marker_colour": LINES[0][2],
         "best": {"x": x(best["step"]), "y": y(best["micro"]["f1"]),
                  "text": f"best: step {_step(best['step'])}, F1 {_pct(best['micro']['f1'])}"},
         "x_ticks": [{"x": x(s), "text": _step(s)} for s in _ticks(sorted(set(steps)))],

@@ -487,23 +487,34 @@ def render_latex(results: dict) -> str:
 
 
 # ------------------------------------------------------------------ learning curves (Markdown, LaTeX)
+def _md_literal(value: str) -> str:
+    r"""Markdown for text that must show as written: file and system names in the curve
+    sections (``a[x](javascript:...)-100.conll`` must not become a link, ``*x*`` not
+    italics), on top of :func:`~seqeval_suite.render.text.markdown_escape`.
+
+    >>> print(_md_literal("a[x](y)_*z*`"))
+    a\[x\](y)\_\*z\*\`
+    """
+    return re.sub(r"([\[\]*_`])", r"\\\1", text.markdown_escape(value))
+
+
 def render_markdown_curves(results: dict) -> str:
     """A section per curve: the dev table, the train table, the best checkpoint and its
     tests, the diagnosis and the curve's signature ("" when there are no curves)."""
     names = system_names(results)
     parts = []
     for curve in results.get("curves") or []:
-        parts.append(f"## {text.markdown_escape(curve_title(curve, names))}\n")
+        parts.append(f"## {_md_literal(curve_title(curve, names))}\n")
         header, rows = curve_rows(curve)
-        parts.append(_markdown_table(header, [[text.markdown_escape(c) for c in r] for r in rows]))
+        parts.append(_markdown_table(header, [[_md_literal(c) for c in r] for r in rows]))
         train = train_rows(curve)
         if train:
-            parts.append(f"Train series ({text.markdown_escape(curve['train_gold'] or '')}):\n")
-            parts.append(_markdown_table(train[0], [[text.markdown_escape(c) for c in r] for r in train[1]]))
-        parts.append("".join(f"- {text.markdown_escape(line)}\n" for line in summary_lines(curve)))
-        parts.append(f"### Diagnosis: {text.markdown_escape(names.get(curve['system'], curve['system']))}\n")
+            parts.append(f"Train series ({_md_literal(curve['train_gold'] or '')}):\n")
+            parts.append(_markdown_table(train[0], [[_md_literal(c) for c in r] for r in train[1]]))
+        parts.append("".join(f"- {_md_literal(line)}\n" for line in summary_lines(curve)))
+        parts.append(f"### Diagnosis: {_md_literal(names.get(curve['system'], curve['system']))}\n")
         parts.append(_markdown_table(["rule", "kind", "fired", "finding"],
-                                     [[text.markdown_escape(c) for c in r] for r in diagnosis_rows(curve)], left=4))
+                                     [[_md_literal(c) for c in r] for r in diagnosis_rows(curve)], left=4))
         parts.append(f"Signature: {_md_code(curve['signature'])}\n")
     return "\n".join(parts)
 
@@ -514,11 +525,21 @@ def render_latex_curves(results: dict) -> str:
     parts = []
     for curve in results.get("curves") or []:
         header, rows = curve_rows(curve)
-        footer = ("\\par\\smallskip{\\footnotesize " + latex_text(" ".join(summary_lines(curve)))
+        footer = ("\\par\\smallskip{\\footnotesize " + _latex_ascii(" ".join(summary_lines(curve)))
                   + f" Signature: {_latex_signature(curve['signature'])}\\par}}")
-        parts.append(_latex_table(latex_text(curve_title(curve, names)), header,
-                                  [[latex_text(c) for c in r] for r in rows], footer, one_line=("file",)))
+        parts.append(_latex_table(_latex_ascii(curve_title(curve, names)), header,
+                                  [[_latex_ascii(c) for c in r] for r in rows], footer, one_line=("file",)))
     return "\n".join(parts)
+
+
+def _latex_ascii(value: str) -> str:
+    r""":func:`latex_text` with the curve tables' en dash and delta as LaTeX commands:
+    with T1 fontenc alone pdflatex has no text-mode glyph for U+0394.
+
+    >>> print(_latex_ascii("ΔF1 1.00–2.00"))
+    $\Delta$F1 1.00--2.00
+    """
+    return latex_text(value).replace("\u0394", "$\\Delta$").replace("\u2013", "--")
 
 
 # ------------------------------------------------------------------ JSON
