@@ -164,6 +164,9 @@ class ErrorReport:
     nesting: dict | None = None
     #: Documents in gold; examples name theirs when there is more than one.
     documents: int = 0
+    #: The core's :class:`~seqeval_suite.report.Report` of the same scoring (flat input),
+    #: which lists the types present for ``--types`` checks.
+    scored: object = field(default=None, repr=False, compare=False)
 
     # -- totals --------------------------------------------------------------------
     def overall(self, side: str) -> Counter:
@@ -453,6 +456,7 @@ def analyze(gold, pred=None, *, train=None, top: int = 10, mode: str = "lenient"
     scored = score(source, options, on_spans=error_hook(report, seen), keep_tokens=True)
     report.sort_buckets()
     report.warnings.extend(source.warnings)
+    report.scored = scored  # the core's report: types present, for --types checks
     names = {"gold": source.gold_name, "pred": source.pred_name}
     for side, n in scored.invalid_tags.items():
         if n:
@@ -510,7 +514,8 @@ def analyze_nested(gold, pred=None, *, layers=None, type_map=None, format_in=Non
     seen = nested_train_strings(train, one_file=pred is None, token_column=token_column,
                                 **settings) if train is not None else None
     report = ErrorReport(top=top, has_train=seen is not None, documents=scored.documents,
-                         nesting={"buckets": scored.nested["buckets"], "max_depth": scored.nested["max_depth"]})
+                         nesting={"buckets": scored.nested["buckets"], "max_depth": scored.nested["max_depth"]},
+                         scored=scored)
     for k, sentence in enumerate(nested_sentences(gold, pred, token_column=token_column, **settings), 1):
         # a layered CoNLL line is unique in its file; span inputs number lines per document (BRAT)
         document = sentence.document + 1 if layers is None else None

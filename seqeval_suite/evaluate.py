@@ -139,13 +139,20 @@ def missing_types(report: Report, types) -> list[str]:
     return [t for t in (types or ()) if t not in report.types_present]
 
 
-def missing_types_error(report: Report, types) -> DataError | None:
-    """The command line's error for ``--types`` naming a type the data do not have (a typo)."""
-    missing = missing_types(report, types)
+def missing_types_error(report: Report | Sequence[Report], types) -> DataError | None:
+    """The command line's error for ``--types`` naming a type the data do not have (a
+    typo): with several reports (``compare``'s two systems, ``agree``'s pairs, ``errors``),
+    a type none of them has in gold or prediction. None when there is nothing to say, or
+    a report does not list its types."""
+    reports = [report] if isinstance(report, Report) else list(report)
+    if not types or any(getattr(r, "types_present", None) is None for r in reports):
+        return None
+    present = sorted(set().union(*(r.types_present for r in reports)))
+    missing = [t for t in types if t not in present]
     if not missing:
         return None
     return DataError(f"--types {','.join(missing)}: no such entity type in gold or prediction",
-                     hint="types present: " + (", ".join(report.types_present) or "none"))
+                     hint="types present: " + (", ".join(present) or "none"))
 
 
 def score_systems(gold, preds: Sequence, **settings) -> list[Report]:

@@ -268,6 +268,8 @@ class NestedScorer:
     layer_names: list[str] | None = None
     layer_source: str = "depth"
     type_names: list[str] = field(default_factory=list)
+    #: Every type read on either side after the type map, before the ``types`` filter.
+    seen_types: set = field(default_factory=set)
     _type_index: dict = field(default_factory=dict)
     per_type: dict = field(default_factory=dict)
     per_layer: dict = field(default_factory=dict)
@@ -294,6 +296,8 @@ class NestedScorer:
         if found != -1:
             return found
         mapped = self.type_map.get(name, name) if self.type_map else name
+        if mapped:
+            self.seen_types.add(mapped)  # before the filter: what --types is checked against
         if mapped is None or (self.types is not None and mapped not in self.types):
             result = None
         else:
@@ -650,6 +654,7 @@ def evaluate_nested(gold, pred=None, *, layers=None, layer_names=None, type_map=
     if not scorer.sentences:
         raise DataError(f"{gold}: no sentences to score")
     scorer.fill(report)
+    report.types_present = sorted(scorer.seen_types)
     report.sentences, report.tokens = scorer.sentences, scorer.tokens
     report.signature_extra = {"nested": _layers_setting(layers, fmt), "type_map": _type_map_setting(scorer.type_map)}
     return report

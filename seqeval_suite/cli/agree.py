@@ -189,6 +189,12 @@ def agree(ctx, files, columns, tag_column, format_in, labels, alignment, names, 
         consensus=consensus.lower() if consensus else None, min_votes=min_votes, gold_file=gold_file,
         ds_tol=ds_tol, ds_max_iter=ds_max_iter, ds_smoothing=ds_smoothing,
     )
+    from ..evaluate import missing_types_error
+    from .compare import _type_list
+
+    error = missing_types_error([pair.report for pair in report.pairs if pair.report is not None], _type_list(types))
+    if error is not None:  # a typo in --types would report every pair at 0
+        raise error
     if fmt == "html":  # a self-contained page (render/agreement_html.py)
         from ..render.agreement_html import render_agreement_html
 

@@ -36,8 +36,20 @@ def compare_files(gold: str, pred_a: str, pred_b: str, *, test: str = "ar", resa
         from ..evaluate import score_systems
 
         reports = score_systems(gold, [pred_a, pred_b], **scoring)
+    from ..evaluate import missing_types_error
+
+    error = missing_types_error(reports, _type_list(scoring.get("types")))
+    if error is not None:  # a typo in --types would compare two scores of 0
+        raise error
     return compare_reports(gold, (pred_a, pred_b), reports, test=test, resamples=resamples, seed=seed,
                            level=level, unit=unit, metric=metric)
+
+
+def _type_list(types) -> list[str] | None:
+    """``--types`` as a list (the CLI gives ``PER,LOC``, the API a list)."""
+    if types is None or isinstance(types, (list, tuple)):
+        return types
+    return [t for t in str(types).split(",") if t]
 
 
 def _score_nested(gold: str, preds: list[str], nested: dict, scoring: dict) -> list:

@@ -69,6 +69,12 @@ def errors(gold, pred, mode, scheme, suffix, types, delimiter, comments, encodin
             if value is not None:
                 raise click.UsageError(f"{name} needs nested input (--layers, --nested, --span-key or BRAT)")
         report = analyze(gold, pred, train=train, top=top, **scoring)
+    from ..evaluate import missing_types_error
+    from .compare import _type_list
+
+    error = missing_types_error(report.scored, _type_list(types)) if report.scored is not None else None
+    if error is not None:  # a typo in --types would show an empty analysis
+        raise error
     text = render(report, fmt, digits=digits)
     if not quiet:
         for message in report.warnings:

@@ -146,6 +146,9 @@ def evaluate(gold, pred, mode, scheme, suffix, types, delimiter, comments, encod
         )
         if fmt == "conlleval":
             raise click.UsageError("-f conlleval has no layers; use table, json, csv, markdown or latex")
+        error = missing_types_error(report, report.types)
+        if error is not None:
+            raise error
         _emit_report(report, fmt, digits, output, quiet, per)
         return
     if type_map:
