@@ -33,6 +33,8 @@ are the plain rules. One more table buckets each entity by its own side's geomet
 """
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -649,5 +651,8 @@ def render(report: ErrorReport, fmt: str = "table", *, digits: int = 2) -> str:
     if fmt == "table":
         parts.append("Examples (first occurrence)\n" + _example_lines(report))
     elif fmt == "markdown":
-        parts.append("**Examples (first occurrence)**\n\n```\n" + _example_lines(report) + "```\n")
+        examples = _example_lines(report)
+        # A fence longer than any backtick run in the tokens: a token "```" cannot close it.
+        fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", examples)), default=0) + 1)
+        parts.append(f"**Examples (first occurrence)**\n\n{fence}\n" + examples + f"{fence}\n")
     return "\n".join(parts)

@@ -810,16 +810,19 @@ def render_curve(data: dict, fmt: str = "table", *, digits: int = 4) -> str:
         return _csv(data)
     if fmt not in ("table", "markdown"):
         raise UsageError(f"unknown format {fmt!r}", hint=f"choose {', '.join(FORMATS)}")
-    from .render.text import aligned, markdown
+    from .render.text import aligned, markdown, markdown_escape
 
     def table(header, rows, left):
         return markdown(header, rows, left=left) if fmt == "markdown" else aligned(header, rows, left=left)
+
+    def escaped(value: str) -> str:  # file names may hold HTML or '|' (Markdown only)
+        return markdown_escape(value) if fmt == "markdown" else value
 
     best = data["best"]["step"]
     parts = []
     for name, series in data["series"].items():
         title = f"{name}: {series['gold']}, {series['sentences']} sentences, {len(series['checkpoints'])} checkpoints"
-        parts.append(f"**{title}**\n\n" if fmt == "markdown" else f"{title}\n")
+        parts.append(f"**{escaped(title)}**\n\n" if fmt == "markdown" else f"{title}\n")
         header, rows = _checkpoint_rows(series, data["settings"]["level"], digits, best if name == "dev" else None)
         parts.append(table(header, rows, 2) + "\n")
         if any("per_type" in c for c in series["checkpoints"]):
@@ -827,7 +830,7 @@ def render_curve(data: dict, fmt: str = "table", *, digits: int = 4) -> str:
             parts.append(table(header, rows, 2) + "\n")
     lines = _summary_lines(data, digits)
     bullet = "- " if fmt == "markdown" else ""
-    parts.append("".join(f"{bullet}{line}\n" for line in lines) + "\n")
+    parts.append("".join(f"{bullet}{escaped(line)}\n" for line in lines) + "\n")
     parts.append(_diagnosis_title(data) + ("\n\n" if fmt == "markdown" else "\n"))
     header, rows = _diagnosis_rows(data)
     parts.append(table(header, rows, 4))

@@ -71,3 +71,24 @@ def test_output_inside_an_input_folder_is_refused(tmp_path, monkeypatch):
                                        "dev/checkpoint-500.conll"])
     assert result.exit_code == 2 and "is a file inside the input folder dev" in result.output
     assert victim.read_bytes() == before
+
+
+def test_markdown_outside_tables_is_escaped_too(tmp_path, monkeypatch):
+    """Issue 16 case 18's kind beyond tables: agreement headings and summaries, curve
+    bullets and error-example fences keep user text as text."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.conll").write_text("Ann B-PER B-PER\nleft O B-LOC\n\n")
+    result = CliRunner().invoke(main, ["agree", "a.conll", "--columns", "1,2", "--names",
+                                       "x|y,<img src=x onerror=alert(1)>", "-f", "markdown"])
+    assert result.exit_code == 0 and "<img" not in result.stdout and "&lt;img" in result.stdout
+    (tmp_path / "g.conll").write_text("``` B-PER\n<script>x</script> O\n\n")
+    (tmp_path / "p.conll").write_text("``` B-LOC\n<script>x</script> O\n\n")
+    result = CliRunner().invoke(main, ["errors", "g.conll", "p.conll", "-f", "markdown"])
+    fence = result.stdout.split("**Examples (first occurrence)**\n\n")[1].splitlines()[0]
+    assert fence == "````"  # longer than the token's backticks, so the token cannot close it
+    (tmp_path / "ck").mkdir()
+    for step in (100, 200):
+        (tmp_path / "ck" / f"<b>-{step}.conll").write_text("Ann B-PER\nleft O\n\n")
+    (tmp_path / "gold.conll").write_text("Ann B-PER\nleft O\n\n")
+    result = CliRunner().invoke(main, ["curve", "gold.conll", "ck", "--resamples", "10", "-f", "markdown"])
+    assert result.exit_code == 0 and "<b>" not in result.stdout and "&lt;b&gt;-100.conll" in result.stdout

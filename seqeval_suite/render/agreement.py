@@ -205,15 +205,16 @@ def render_agreement_table(report, digits: int = 4) -> str:
 
 def render_agreement_markdown(report, digits: int = 4) -> str:
     """Markdown: one table per section, then the chance-corrected figures."""
-    out = [_header_line(report), ""]
+    # Annotator names come from files and exports: escaped everywhere, not only in tables.
+    out = [text.markdown_escape(_header_line(report)), ""]
     for title, header, rows, left in _sections(report, digits):
         out += [f"**{text.markdown_escape(title)}**", "", text.markdown(header, rows, left=left)]
-    out += [f"- {line}" for line in _summary(report, digits)]
+    out += [f"- {text.markdown_escape(line)}" for line in _summary(report, digits)]
     out += ["", f"Signature: `{report.signature}`", ""]
     if report.gold is not None:
         for p in report.leaderboard():
             if p.report is not None:
-                out += [f"**{p.annotator} against {p.reference}**", "",
+                out += [f"**{text.markdown_escape(f'{p.annotator} against {p.reference}')}**", "",
                         render_report(p.report, "markdown", digits=digits)]
     if report.consensus_vs_gold is not None:
         out += ["**consensus against the gold file**", "",
@@ -223,10 +224,14 @@ def render_agreement_markdown(report, digits: int = 4) -> str:
 
 def render_agreement_latex(report, digits: int = 4) -> str:
     """booktabs LaTeX tabulars, titles and figures as comments."""
-    out = [f"% {report.signature}", f"% {_header_line(report)}"]
+    # Comments end at a line break: one in a name must not start a live LaTeX line.
+    def comment(value: str) -> str:
+        return "% " + " ".join(value.splitlines())
+
+    out = [comment(report.signature), comment(_header_line(report))]
     for title, header, rows, left in _sections(report, digits):
-        out += [f"% {title}", text.latex(header, rows, left=left)]
-    out += [f"% {line}" for line in _summary(report, digits)]
+        out += [comment(title), text.latex(header, rows, left=left)]
+    out += [comment(line) for line in _summary(report, digits)]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
