@@ -198,8 +198,12 @@ def _spacy_source(unit: Unit, options):
     from .io.formats import detect_format, read_tagged
     from .io.spacy_pipeline import tag_documents, tag_sentences
 
+    from .io.conll import BlockReader
+    from .io.tagged import TaggedSentence
+
     sentences: list[tuple[list[str], list[str], list[int]]] = []
     documents: list[int] = []
+    partly: dict[int, Any] = {}
     if detect_format(unit.gold) == "conll":
         import dataclasses
 
@@ -227,6 +231,8 @@ def _spacy_source(unit: Unit, options):
         reader = read_tagged(unit.gold, encoding=options.encoding)
         for s in reader:
             sentences.append((s.tokens, s.tags, [s.line] * len(s.tags)))
+            if type(s) is not TaggedSentence and hasattr(s, "masked"):
+                partly[len(sentences) - 1] = s  # DocBin gold with tokens of no NER annotation
             # A DocBin sentence's line is its Doc's index; JSON readers count documents as they go.
             documents.append(s.line if reader.format == "spacy" else reader.documents)
         marked = reader.format == "spacy"
@@ -243,8 +249,13 @@ def _spacy_source(unit: Unit, options):
     predicted = tag_documents(unit.pred, tokens, documents, cut=cut) if marked else tag_sentences(unit.pred, tokens)
 
     def pairs() -> Iterator:
-        for (_, tags, lines), pred in zip(sentences, predicted):
+        for k, ((tokens, tags, lines), pred) in enumerate(zip(sentences, predicted)):
+            if k in partly:  # as spaCy's scorer: entities touching unannotated gold tokens left out
+                pred = list(partly[k].masked(TaggedSentence(tokens, pred, lines[0])).tags)
             yield Pair(tags, pred, lines, None)
+        if not isinstance(reader, BlockReader):
+            # What the gold reader repaired or counted (spans snapped, tokens without annotation).
+            source.warnings.extend(reader.warnings)
         if cut:
             examples = "; ".join(f"{text!r} {label}" for text, label in cut[:3])
             source.warnings.append(

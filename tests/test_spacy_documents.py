@@ -282,3 +282,27 @@ def test_spacy_documents_entity_across_sentences_is_cut_and_counted(tmp_path):
     [warning] = result["warnings"]
     assert "1 predicted entity crossed a gold sentence boundary" in warning
     assert "'New York' LOC" in warning
+
+
+def test_spacy_system_on_docbin_gold_with_missing_annotation_equals_nlp_evaluate(tmp_path, pipe):
+    """Issue 16 case 9 for spaCy systems: gold tokens with no NER annotation are skipped
+    as spaCy's scorer skips them (a predicted entity touching one is neither right nor
+    wrong), so the runner's figures stay those of ``nlp.evaluate``."""
+    vocab = spacy.blank("en").vocab
+    docs = []
+    for k, doc in enumerate(DOCUMENTS):
+        gold = _gold_doc(vocab, doc)
+        if k != 2:  # documents 0 and 1 lose the annotation of a stretch holding predicted names
+            kept = [e for e in gold.ents if e.start >= 4]
+            gold.set_ents(kept, default="missing") if k == 0 else gold.set_ents(
+                [e for e in gold.ents if e.start < 4], default="missing")
+        docs.append(gold)
+    path = tmp_path / "gold.spacy"
+    DocBin(docs=docs, store_user_data=False).to_disk(path)
+    result = _score(tmp_path, path, pipe)
+    nlp = spacy.load(pipe)
+    examples = [Example(Doc(nlp.vocab, words=[t.text for t in g], sent_starts=[t.is_sent_start for t in g]), g)
+                for g in DocBin().from_disk(path).get_docs(nlp.vocab)]
+    scores = nlp.evaluate(examples, scorer=Scorer())
+    assert _as_spacy(result) == {k: scores[k] for k in ("ents_p", "ents_r", "ents_f", "ents_per_type")}
+    assert any("have no NER annotation" in w and "left out" in w for w in result["warnings"])
