@@ -726,6 +726,11 @@ def _series(value: dict, base: Path, key: str, pattern: str | None, problems: _P
     if gold is None or not paths:
         return None
     shown = {str(p): w for p, w in paths}
+    for path, item in paths:
+        if path.is_file() and os.path.samefile(path, gold):
+            problems.add(f"{key}.predictions", f"{item} is the series' gold file: it would be scored against "
+                                               "itself (100 on every metric)")
+            return None
     try:
         found = resolve_checkpoints([str(p) for p, _ in paths], steps=steps, step_pattern=pattern or STEP_PATTERN,
                                     exclude=[str(gold)])

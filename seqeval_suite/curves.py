@@ -188,6 +188,7 @@ def expand_paths(paths: Iterable[str], *, exclude: Iterable[str] = ()) -> list[s
 
     Raises:
         DataError: a path that does not exist (exit 1, naming it).
+        UsageError: a file given outright that is one of ``exclude`` (the gold file).
     """
     excluded = [p for p in exclude if p and p != "-" and os.path.exists(p)]
     out: list[str] = []
@@ -204,6 +205,9 @@ def expand_paths(paths: Iterable[str], *, exclude: Iterable[str] = ()) -> list[s
                     continue
                 out.append(full)
         elif os.path.exists(path):
+            if any(os.path.samefile(path, gold) for gold in excluded):
+                raise UsageError(f"{path} is the gold file: as a checkpoint it would be scored against itself",
+                                 hint="give the checkpoints' prediction files, not the gold file")
             out.append(path)
         else:
             raise DataError(f"{path}: no such file or folder", hint="check the prediction paths")

@@ -315,3 +315,14 @@ def test_latex_curve_board_compiles(tmp_path, results):
     done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc.tex"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_the_gold_file_is_never_a_checkpoint(tmp_path):
+    data = _config({"gold": str(CURVE / "dev.conll"),
+                    "predictions": [str(CURVE / "dev" / "checkpoint-500.conll"), str(CURVE / "dev.conll")],
+                    "steps": [1, 2]})
+    with pytest.raises(ConfigError, match="is the series' gold file: it would be scored against itself"):
+        validate(data, tmp_path / "c.yaml")
+    result = CliRunner().invoke(main, ["curve", str(CURVE / "dev.conll"), str(CURVE / "dev" / "checkpoint-500.conll"),
+                                       str(CURVE / "dev.conll"), "--steps", "1,2"])
+    assert result.exit_code == 2 and "is the gold file: as a checkpoint it would be scored against itself" in result.output
