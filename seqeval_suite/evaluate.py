@@ -116,8 +116,7 @@ def _self_checked(report: Report, gold, pred, options: Options) -> Report:
                              delimiter=options.delimiter, encoding=options.encoding, comments=options.comments)
         if column is not None:
             report.warnings.append(f"{gold} is both gold and prediction, read at the same column ({column}): "
-                                   "it is scored against itself (pass --gold-column and --pred-column to "
-                                   "score two columns of one file)")
+                                   "it is scored against itself (every figure 100: a sanity check, not a result)")
     elif os.path.isfile(gold) and os.path.isfile(pred) and os.path.samefile(gold, pred):
         report.warnings.append(f"{gold} is both gold and prediction: it is scored against itself")
     return report
@@ -174,7 +173,8 @@ def score_systems(gold, preds: Sequence, **settings) -> list[Report]:
     options = Options.build(**{**settings, "labels": _labels(settings.get("labels"))})
     if all(_conll_paths(gold, pred, options) for pred in preds):
         reports = score_each(ConllSource(str(gold), [str(p) for p in preds], options), options)
-        return [_types_checked(report, options) for report in reports]
+        return [_self_checked(_types_checked(report, options), gold, pred, options)
+                for report, pred in zip(reports, preds)]
     return [evaluate(gold, pred, **settings) for pred in preds]
 
 

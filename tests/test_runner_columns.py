@@ -126,3 +126,11 @@ def test_comment_and_docstart_rows_do_not_change_the_column_count(tmp_path):
         validate(data, tmp_path / "c.yaml")
     data["corpora"][0]["gold_column"] = 1
     assert validate(data, tmp_path / "c.yaml").corpora[0].gold_column == 1
+
+
+def test_compare_warns_when_a_system_is_the_gold_file():
+    result = CliRunner().invoke(main, ["compare", str(ONE_FILE.parent / "news.gold.conll"),
+                                       str(ONE_FILE.parent / "news.pred.conll"), str(ONE_FILE.parent / "news.gold.conll"),
+                                       "--resamples", "100"])
+    assert result.exit_code == 0
+    assert "news.gold.conll is both gold and prediction" in result.stderr and "scored against itself" in result.stderr
