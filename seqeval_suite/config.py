@@ -417,6 +417,9 @@ def _scoring(data: Any, problems: _Problems) -> Scoring:
         values["scheme"] = _scheme(data["scheme"], "scoring.scheme", problems)
     if "suffix" in data and _expect(data["suffix"], (bool,), "true or false", "scoring.suffix", problems):
         values["suffix"] = data["suffix"]
+        if data["suffix"] and values.get("mode") == "conlleval":
+            problems.add("scoring.suffix", "has no meaning in mode conlleval: conlleval.pl has no such option "
+                                           "(use mode lenient or strict with suffix)")
     if "types" in data:
         values["types"] = _types(data["types"], "scoring.types", problems)
     if "match" in data:
@@ -810,6 +813,12 @@ def _check_columns(config_corpora: list[Corpus], systems: list[System], problems
                                  f"only CoNLL files have columns, not {detect_format(written)} ({excerpt(written)})")
                     continue
                 if corpus.is_nested or not corpus.file:
+                    continue
+                if detect_format(corpus.file) != "conll" or detect_format(written) != "conll":
+                    # One record per sentence, one tag sequence per record: the same file is the same tags.
+                    if path.is_file() and corpus.path.is_file() and os.path.samefile(path, corpus.path):
+                        problems.add(where, f"{excerpt(written)} is corpora[{i}]'s gold file: it would be scored "
+                                            "against itself (100 on every metric)")
                     continue
                 column = same_column(corpus.path, path, corpus.gold_column, system.prediction_column,
                                      delimiter=corpus.delimiter, encoding=corpus.encoding, comments=corpus.comments)

@@ -134,3 +134,18 @@ def test_compare_warns_when_a_system_is_the_gold_file():
                                        "--resamples", "100"])
     assert result.exit_code == 0
     assert "news.gold.conll is both gold and prediction" in result.stderr and "scored against itself" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["formats/hf_names.jsonl", "formats/labelstudio.json"])
+def test_same_non_conll_file_on_both_sides_is_refused(tmp_path, name):
+    path = str(REPO / "corpora" / name)
+    data = {"name": "c", "corpora": [{"id": "x", "path": path}], "systems": [{"id": "s", "predictions": {"x": path}}]}
+    message = _problems(tmp_path, data)
+    assert "systems[0].predictions.x:" in message and "is corpora[0]'s gold file: it would be scored against itself" \
+        in message and "column" not in message.split("predictions.x:")[1]
+
+
+def test_suffix_in_conlleval_mode_is_a_config_error(tmp_path):
+    data = _config(tmp_path, {"gold_column": 1}, {"prediction_column": 2})
+    data["scoring"] = {"mode": "conlleval", "suffix": True}
+    assert "scoring.suffix: has no meaning in mode conlleval" in _problems(tmp_path, data)
