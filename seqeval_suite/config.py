@@ -357,8 +357,9 @@ def _types(value: Any, key: str, problems: _Problems) -> tuple[str, ...] | None:
         return None
     out = []
     for i, item in enumerate(value):
-        if not isinstance(item, str) or not item.strip() or any(ch.isspace() for ch in item):
-            problems.add(f"{key}[{i}]", f"expected a type name (a non-empty string without spaces), got {excerpt(item)}")
+        if not isinstance(item, str) or not item.strip() or any(ch.isspace() for ch in item) or not item.isprintable():
+            problems.add(f"{key}[{i}]", f"expected a type name (a non-empty string without spaces or invisible "
+                                        f"characters), got {excerpt(item)}")
         else:
             out.append(item)
     if not value:
@@ -374,15 +375,18 @@ def _label_map(value: Any, key: str, problems: _Problems) -> dict[str, str | Non
     out: dict[str, str | None] = {}
     for source, target in value.items():
         where = f"{key}.{source}"
-        if not isinstance(source, str) or not source or any(ch.isspace() for ch in source):
-            problems.add(where, f"a label must be a non-empty string without spaces, got {excerpt(source)}")
+        # isprintable: no zero-width, format or no-break-space character (a look-alike type).
+        if not isinstance(source, str) or not source or any(ch.isspace() for ch in source) or not source.isprintable():
+            problems.add(where, f"a label must be a non-empty string without spaces or invisible characters, "
+                                f"got {excerpt(source)}")
             continue
         if target is None or (isinstance(target, str) and target == "O"):
             out[source] = None  # dropped: its tags become O
-        elif isinstance(target, str) and target and not any(ch.isspace() for ch in target):
+        elif isinstance(target, str) and target and not any(ch.isspace() for ch in target) and target.isprintable():
             out[source] = target
         else:
-            problems.add(where, f"maps to {excerpt(target)}: expected a label (a string without spaces) or null to drop it")
+            problems.add(where, f"maps to {excerpt(target)}: expected a label (a string without spaces or invisible "
+                                "characters) or null to drop it")
     return out
 
 

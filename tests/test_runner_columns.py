@@ -149,3 +149,17 @@ def test_suffix_in_conlleval_mode_is_a_config_error(tmp_path):
     data = _config(tmp_path, {"gold_column": 1}, {"prediction_column": 2})
     data["scoring"] = {"mode": "conlleval", "suffix": True}
     assert "scoring.suffix: has no meaning in mode conlleval" in _problems(tmp_path, data)
+
+
+@pytest.mark.parametrize("where,entry", [
+    ("corpora[0].label_map.PER", {"corpus": {"label_map": {"PER": "PER\u200b"}}}),
+    ("corpora[0].label_map.PER\u00a0", {"corpus": {"label_map": {"PER\u00a0": "PER"}}}),
+    ("systems[0].types[0]", {"system": {"types": ["PER\u200b"]}}),
+])
+def test_invisible_characters_in_config_labels_and_types_are_refused(tmp_path, where, entry):
+    """Issue 16 case 2 in the config: a look-alike type made with a zero-width or
+    no-break-space character would silently drop entities (read as invalid tags)."""
+    data = _config(tmp_path, {"gold_column": 1, **entry.get("corpus", {})},
+                   {"prediction_column": 2, **entry.get("system", {})})
+    message = _problems(tmp_path, data)
+    assert f"{where}: " in message and "invisible characters" in message
