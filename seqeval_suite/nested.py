@@ -110,6 +110,10 @@ def parse_type_map(spec: str | dict | None) -> dict[str, str | None] | None:
         source, target = source.strip(), target.strip()
         if not sep or not source:
             raise UsageError(f"--type-map entry {entry!r}: expected OLD=NEW (or OLD= to drop)")
+        if not (source + target).isprintable():
+            # A zero-width or no-break-space character makes a look-alike type (issue 16 case 2).
+            raise UsageError(f"--type-map entry {entry!r}: a type name holds an invisible character",
+                             hint="retype the entry; only printable characters make a type name")
         if source in mapping:
             raise UsageError(f"--type-map maps {source!r} twice")
         mapping[source] = target or None

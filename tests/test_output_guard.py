@@ -92,3 +92,11 @@ def test_markdown_outside_tables_is_escaped_too(tmp_path, monkeypatch):
     (tmp_path / "gold.conll").write_text("Ann B-PER\nleft O\n\n")
     result = CliRunner().invoke(main, ["curve", "gold.conll", "ck", "--resamples", "10", "-f", "markdown"])
     assert result.exit_code == 0 and "<b>" not in result.stdout and "&lt;b&gt;-100.conll" in result.stdout
+
+
+def test_type_map_with_an_invisible_character_is_refused(tmp_path):
+    (tmp_path / "tm.map").write_text("LOCderiv=LOC\u200b\n", encoding="utf-8")
+    germeval = REPO / "corpora" / "germeval"
+    result = CliRunner().invoke(main, ["evaluate", str(germeval / "sample.gold.tsv"), str(germeval / "sample.pred.tsv"),
+                                       "--layers", "2,3", "--comments", "--type-map", str(tmp_path / "tm.map")])
+    assert result.exit_code == 2 and "a type name holds an invisible character" in result.output
