@@ -58,3 +58,18 @@ def test_columns_equal_separate_files_and_seqeval(tmp_path, data):
         if both:
             expected = f1_score([[r[i + 1] for r in s] for s in both], [[r[j + 1] for r in s] for s in both])
             assert abs(pair.f1 - expected) < 1e-12
+
+
+def test_agree_api_with_non_string_tags_names_annotator_sentence_and_token():
+    """Issue 16 case 12 in `agree()`: label ids or None inside a sentence are a DataError,
+    not a TypeError from deep inside."""
+    import pytest
+
+    from seqeval_suite.errors import DataError
+
+    with pytest.raises(DataError, match=r"annotator b, sentence 2, token 1: 3 is not a tag string"):
+        agree({"a": [["O"], ["B-PER"]], "b": [["O"], [3]]})
+    with pytest.raises(DataError, match=r"annotator a1, sentence 1, token 2: None is not a tag string"):
+        agree([[["B-PER", None]], [["B-PER", "O"]]])
+    # None for a whole sentence still means "not labelled".
+    assert agree([[["B-PER"], ["O"]], [None, ["O"]]]).pairs[0].sentences == 1

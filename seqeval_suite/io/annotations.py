@@ -650,5 +650,22 @@ def _read_lists(annotators: Sequence[Sequence[Sequence[str] | None]], names: Seq
             continue
         # None stands for a sentence the annotator did not label.
         columns = [list(s) if s is not None else ["?"] * length for s in sentences]
+        for name, column in zip(names, columns):
+            _check_tag_strings(column, name, index)
         collect.add(columns, None)
     return corpus
+
+
+def _check_tag_strings(tags: list, annotator: str, sentence: int) -> None:
+    """Tags in memory must be strings (issue 16 case 12, as ``evaluate`` checks them).
+
+    Raises:
+        DataError: naming the annotator, the sentence and the position of the first other value.
+    """
+    try:
+        "".join(tags)
+    except TypeError:
+        k, tag = next((k, t) for k, t in enumerate(tags) if not isinstance(t, str))
+        raise DataError(f"annotator {annotator}, sentence {sentence}, token {k + 1}: {tag!r} is not a tag string",
+                        hint="map label ids to their names first (e.g. [names[i] for i in ids]); a sentence "
+                             "an annotator did not label is None as a whole") from None
