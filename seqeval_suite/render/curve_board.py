@@ -80,6 +80,8 @@ def diagnosis_rows(curve: dict) -> list[list[str]]:
 
 
 def curve_title(curve: dict, names: dict[str, str]) -> str:
+    """A curve section's heading: the system's board name, the dev gold file as the
+    config names it, its sentences and the number of checkpoints."""
     dev = curve["series"]["dev"]
     return (f"Learning curve: {names.get(curve['system'], curve['system'])} "
             f"({curve['gold']}, {dev['sentences']} sentences, {len(dev['checkpoints'])} checkpoints)")
