@@ -347,7 +347,16 @@ def _score_nested_unit(unit: Unit, settings: dict, nested: dict) -> dict:
         raise DataError(f"{unit.label}: nested corpora take prediction files, without label_map",
                         hint="use the corpus's type_map to rename types")
     report = evaluate_nested(unit.gold, unit.pred, **nested, **settings)
-    return _unit_result(report, unit)
+    result = _unit_result(report, unit)
+    if unit.analysis:
+        from .analysis import analyze_nested
+
+        scoring = {k: settings[k] for k in ("mode", "scheme", "suffix", "types", "delimiter", "comments", "encoding")
+                   if k in settings}
+        errors = analyze_nested(unit.gold, unit.pred, layers=nested.get("layers"), type_map=nested.get("type_map"),
+                                span_key=nested.get("span_key"), **scoring)
+        result["analysis"] = _analysis_block(errors)
+    return result
 
 
 def _unit_result(report, unit: Unit) -> dict:
