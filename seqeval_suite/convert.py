@@ -638,7 +638,23 @@ def _write_flat(path: str, corpus: Corpus, result: ConvertResult, *, scheme: str
         return
     from .atomic import write_text
 
-    write_text(path, conll_text(tagged))
+    write_text(path, conll_text(tagged, documents=document_numbers(corpus)))
+
+
+def document_numbers(corpus: Corpus) -> list[int] | None:
+    """Each sentence's document number (the ``-DOCSTART-`` lines read before it) when
+    the source is CoNLL that marks documents, else None: a CoNLL output then keeps the
+    source's ``-DOCSTART-`` lines (they were dropped), other sources write none."""
+    if corpus.format not in ("conll", "layered"):
+        return None
+    numbers = [s.document for s in corpus.sentences]
+    return numbers if any(numbers) else None
+
+
+def _docstart_lines(previous: int, current: int, columns: int = 1, separator: str = " ") -> str:
+    """The ``-DOCSTART-`` blocks between two sentences: one per document started, so a
+    converted file has the source's documents (empty ones too)."""
+    return f"-DOCSTART-{separator}{separator.join(['O'] * columns)}\n\n" * max(0, current - previous)
 
 
 def _count_flat(corpus: Corpus, kept: list[list[Span]], result: ConvertResult) -> None:
@@ -698,7 +714,7 @@ def _write_layered(path: str, corpus: Corpus, result: ConvertResult, *, scheme: 
         tags = [encode(sorted(spans), len(sentence.tokens), scheme, suffix=suffix) for spans in layers]
         rows.append((sentence, tags))
     result.entities = sum(len(s.entities) for s in corpus.sentences)
-    write_text(path, layered_text(rows))
+    write_text(path, layered_text(rows, documents=document_numbers(corpus) is not None))
 
 
 def _write_brat(path: str, corpus: Corpus, result: ConvertResult, **_) -> None:
@@ -809,10 +825,11 @@ def entities_jsonl_text(sentences: Iterable[SpanSentence]) -> str:
     return "".join(lines)
 
 
-def layered_text(rows: Iterable[tuple[SpanSentence, Sequence[Sequence[str]]]]) -> str:
+def layered_text(rows: Iterable[tuple[SpanSentence, Sequence[Sequence[str]]]], *, documents: bool = False) -> str:
     """Layered CoNLL: ``token<TAB>layer1<TAB>layer2 ...``, a blank line after each sentence.
 
-    ``rows``: each sentence with its tag lists, one a layer.
+    ``rows``: each sentence with its tag lists, one a layer; with ``documents``, the
+    ``-DOCSTART-`` rows of the sentences' document numbers (a CoNLL source's).
 
     Raises:
         DataError: a token that is empty or holds whitespace (it would not read back),
@@ -823,7 +840,11 @@ def layered_text(rows: Iterable[tuple[SpanSentence, Sequence[Sequence[str]]]]) -
     ['Bank\\tB-ORG\\tO', 'of\\tI-ORG\\tO', 'China\\tI-ORG\\tB-LOC', '']
     """
     out = []
+    previous = 0
     for sentence, layers in rows:
+        if documents:
+            out.append(_docstart_lines(previous, sentence.document, len(layers), "\t"))
+            previous = max(previous, sentence.document)
         for k, token in enumerate(sentence.tokens):
             _check_token(token, sentence)
             out.append("\t".join([token] + [tags[k] for tags in layers]) + "\n")
@@ -844,16 +865,24 @@ def _check_token(token: str, sentence: SpanSentence | None = None) -> None:
                     hint="convert to jsonl or spacy instead")
 
 
-def conll_text(sentences: Iterable[tuple[Sequence[str], Sequence[str]]]) -> str:
-    """Two-column CoNLL text, a blank line after each sentence.
+def conll_text(sentences: Iterable[tuple[Sequence[str], Sequence[str]]], *,
+               documents: Sequence[int] | None = None) -> str:
+    """Two-column CoNLL text, a blank line after each sentence; with ``documents`` (each
+    sentence's document number, :func:`document_numbers`), the ``-DOCSTART-`` lines.
 
-    >>> print(conll_text([(["EU", "rejects"], ["B-ORG", "O"])]), end="")
+    >>> print(conll_text([(["EU", "rejects"], ["B-ORG", "O"])], documents=[1]), end="")
+    -DOCSTART- O
+    <BLANKLINE>
     EU B-ORG
     rejects O
     <BLANKLINE>
     """
     out = []
-    for tokens, tags in sentences:
+    previous = 0
+    for k, (tokens, tags) in enumerate(sentences):
+        if documents is not None:
+            out.append(_docstart_lines(previous, documents[k]))
+            previous = max(previous, documents[k])
         for token, tag in zip(tokens, tags):
             _check_token(token)
             out.append(f"{token} {tag}\n")
