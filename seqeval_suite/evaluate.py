@@ -18,6 +18,7 @@ from .core.score import score
 from .core.source import BlockSource, ConllSource, PairBlockSource, TaggedSource, aligned_tagged
 from .errors import DataError, UsageError
 from .report import Report
+from .io.tagged import check_tag_strings
 
 PathLike = str | os.PathLike
 
@@ -274,20 +275,6 @@ def _or_last(column: int | None) -> int:
     return -1 if column is None else column
 
 
-def _check_tag_strings(tags, side: str, sentence: int) -> None:
-    """Tags in memory must be strings (label ids need their names first).
-
-    Raises:
-        DataError: naming the side, the sentence and the position of the first other value.
-    """
-    try:
-        "".join(tags)
-    except TypeError:
-        k, tag = next((k, t) for k, t in enumerate(tags) if not isinstance(t, str))
-        raise DataError(f"{side} sentence {sentence}, token {k + 1}: {tag!r} is not a tag string",
-                        hint="map label ids to their names first (e.g. [names[i] for i in ids])") from None
-
-
 def _lists(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> PairSource:
     if len(gold) != len(pred):
         raise DataError(f"gold has {len(gold)} sentences but pred has {len(pred)}")
@@ -299,7 +286,7 @@ def _lists(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> Pair
             if len(g) != len(p):
                 raise DataError(f"sentence {i} has {len(g)} tags in gold but {len(p)} in pred")
             for side, tags in (("gold", g), ("pred", p)):
-                _check_tag_strings(tags, side, i)
+                check_tag_strings(tags, f"{side} sentence {i}")
             if g:
                 yield Pair(g, p)
 

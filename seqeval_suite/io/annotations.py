@@ -27,6 +27,7 @@ from ..errors import DataError, UsageError
 from ..core.options import Options
 from .conll import Block, BlockReader, Sentence, display_name
 from .formats import detect_format
+from .tagged import LABEL_ID_HINT, check_tag_strings
 
 DEFAULT_MISSING = ("?", "_", "")
 
@@ -651,21 +652,7 @@ def _read_lists(annotators: Sequence[Sequence[Sequence[str] | None]], names: Seq
         # None stands for a sentence the annotator did not label.
         columns = [list(s) if s is not None else ["?"] * length for s in sentences]
         for name, column in zip(names, columns):
-            _check_tag_strings(column, name, index)
+            check_tag_strings(column, f"annotator {name}, sentence {index}",
+                              hint=LABEL_ID_HINT + "; a sentence an annotator did not label is None as a whole")
         collect.add(columns, None)
     return corpus
-
-
-def _check_tag_strings(tags: list, annotator: str, sentence: int) -> None:
-    """Tags in memory must be strings (issue 16 case 12, as ``evaluate`` checks them).
-
-    Raises:
-        DataError: naming the annotator, the sentence and the position of the first other value.
-    """
-    try:
-        "".join(tags)
-    except TypeError:
-        k, tag = next((k, t) for k, t in enumerate(tags) if not isinstance(t, str))
-        raise DataError(f"annotator {annotator}, sentence {sentence}, token {k + 1}: {tag!r} is not a tag string",
-                        hint="map label ids to their names first (e.g. [names[i] for i in ids]); a sentence "
-                             "an annotator did not label is None as a whole") from None

@@ -83,3 +83,26 @@ class DocumentCounter:
     def documents(self) -> int:
         """Documents so far: the marked ones, at least one once a record was read."""
         return max(self.marked, 1) if self.records else 0
+
+
+#: What to do about label ids given where tag strings belong.
+LABEL_ID_HINT = "map label ids to their names first (e.g. [names[i] for i in ids])"
+
+
+def check_tag_strings(tags, where: str, hint: str = LABEL_ID_HINT) -> None:
+    """Tags given in memory must be strings (issue 16 case 12): the first other value
+    is a DataError naming ``where`` (side or annotator, and sentence) and its position.
+
+    >>> check_tag_strings(["B-PER", "O"], "gold sentence 1")
+    >>> check_tag_strings(["B-PER", 3], "gold sentence 1")
+    Traceback (most recent call last):
+    ...
+    seqeval_suite.errors.DataError: gold sentence 1, token 2: 3 is not a tag string (hint: map label ids ...)
+    """
+    try:
+        "".join(tags)  # one pass in C; the slow search only on a failure
+    except TypeError:
+        from ..errors import DataError
+
+        k, tag = next((k, t) for k, t in enumerate(tags) if not isinstance(t, str))
+        raise DataError(f"{where}, token {k + 1}: {tag!r} is not a tag string", hint=hint) from None
