@@ -375,10 +375,10 @@ def _label_map(value: Any, key: str, problems: _Problems) -> dict[str, str | Non
     out: dict[str, str | None] = {}
     for source, target in value.items():
         where = f"{key}.{source}"
-        # isprintable: no zero-width, format or no-break-space character (a look-alike type).
-        if not isinstance(source, str) or not source or any(ch.isspace() for ch in source) or not source.isprintable():
-            problems.add(where, f"a label must be a non-empty string without spaces or invisible characters, "
-                                f"got {excerpt(source)}")
+        # A source is matched against the data as written, so a key with an invisible
+        # character repairs such tags (PER<U+200B> -> PER); a target must be printable.
+        if not isinstance(source, str) or not source or any(ch in " \t\n\r" for ch in source):
+            problems.add(where, f"a label must be a non-empty string without spaces, got {excerpt(source)}")
             continue
         if target is None or (isinstance(target, str) and target == "O"):
             out[source] = None  # dropped: its tags become O
@@ -693,18 +693,21 @@ def _checkpoints(entry: dict, base: Path, where: str, problems: _Problems) -> Ch
         except re.error as exc:
             problems.add(f"{key}.step_pattern", f"not a regular expression ({exc})")
             pattern = None
-    dev = _series(value, base, key, pattern, problems)
+    column = entry.get("prediction_column")
+    pred_column = column if isinstance(column, int) and not isinstance(column, bool) else None
+    dev = _series(value, base, key, pattern, problems, pred_column)
     train = None
     if value.get("train") is not None:
         if _expect(value["train"], (dict,), "a mapping with gold and predictions", f"{key}.train", problems):
             _unknown_keys(value["train"], TRAIN_KEYS, f"{key}.train", problems)
-            train = _series(value["train"], base, f"{key}.train", pattern, problems)
+            train = _series(value["train"], base, f"{key}.train", pattern, problems, pred_column)
     if dev is None:
         return None
     return Checkpoints(dev=dev, step_pattern=pattern, train=train)
 
 
-def _series(value: dict, base: Path, key: str, pattern: str | None, problems: _Problems) -> Series | None:
+def _series(value: dict, base: Path, key: str, pattern: str | None, problems: _Problems,
+            pred_column: int | None = None) -> Series | None:
     from .curves import STEP_PATTERN, resolve_checkpoints
     from .errors import SeqevalSuiteError
 
@@ -733,14 +736,16 @@ def _series(value: dict, base: Path, key: str, pattern: str | None, problems: _P
     if gold is None or not paths:
         return None
     shown = {str(p): w for p, w in paths}
+    from .curves import scored_against_itself
+
     for path, item in paths:
-        if path.is_file() and os.path.samefile(path, gold):
-            problems.add(f"{key}.predictions", f"{item} is the series' gold file: it would be scored against "
-                                               "itself (100 on every metric)")
+        if scored_against_itself(str(path), str(gold), pred_column):
+            problems.add(f"{key}.predictions", f"{item} is the series' gold file, read at its tag column: it "
+                                               "would be scored against itself (100 on every metric)")
             return None
     try:
         found = resolve_checkpoints([str(p) for p, _ in paths], steps=steps, step_pattern=pattern or STEP_PATTERN,
-                                    exclude=[str(gold)])
+                                    exclude=[str(gold)], pred_column=pred_column)
     except SeqevalSuiteError as exc:
         message = exc.message
         # Name files as the config does (a folder as written plus the file's name).

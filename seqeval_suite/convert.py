@@ -206,6 +206,8 @@ class Corpus:
     dropped_runs: int = 0
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: ``-DOCSTART-`` lines a CoNLL source held (those after its last sentence too).
+    docstarts: int = 0
 
 
 def input_format(source: str | os.PathLike, from_format: str | None) -> str:
@@ -334,6 +336,7 @@ def _read_conll(source: str, columns: tuple[int, ...], option: str, *, token_col
         entities = [span for _ in layers for span in next(spans)]
         corpus.sentences.append(SpanSentence(tokens, entities, sentence.lines[0], sentence.document, source))
     corpus.warnings += _tag_warnings(reader.name, invalid, dropped, from_scheme)
+    corpus.docstarts = reader.documents
     return corpus
 
 
@@ -638,7 +641,8 @@ def _write_flat(path: str, corpus: Corpus, result: ConvertResult, *, scheme: str
         return
     from .atomic import write_text
 
-    write_text(path, conll_text(tagged, documents=document_numbers(corpus)))
+    numbers = document_numbers(corpus)
+    write_text(path, conll_text(tagged, documents=numbers, docstarts=corpus.docstarts if numbers else 0))
 
 
 def document_numbers(corpus: Corpus) -> list[int] | None:
@@ -648,7 +652,7 @@ def document_numbers(corpus: Corpus) -> list[int] | None:
     if corpus.format not in ("conll", "layered"):
         return None
     numbers = [s.document for s in corpus.sentences]
-    return numbers if any(numbers) else None
+    return numbers if any(numbers) or corpus.docstarts else None
 
 
 def _docstart_lines(previous: int, current: int, columns: int = 1, separator: str = " ") -> str:
@@ -714,7 +718,7 @@ def _write_layered(path: str, corpus: Corpus, result: ConvertResult, *, scheme: 
         tags = [encode(sorted(spans), len(sentence.tokens), scheme, suffix=suffix) for spans in layers]
         rows.append((sentence, tags))
     result.entities = sum(len(s.entities) for s in corpus.sentences)
-    write_text(path, layered_text(rows, documents=document_numbers(corpus) is not None))
+    write_text(path, layered_text(rows, docstarts=corpus.docstarts if document_numbers(corpus) else None))
 
 
 def _write_brat(path: str, corpus: Corpus, result: ConvertResult, **_) -> None:
@@ -825,11 +829,13 @@ def entities_jsonl_text(sentences: Iterable[SpanSentence]) -> str:
     return "".join(lines)
 
 
-def layered_text(rows: Iterable[tuple[SpanSentence, Sequence[Sequence[str]]]], *, documents: bool = False) -> str:
+def layered_text(rows: Iterable[tuple[SpanSentence, Sequence[Sequence[str]]]], *,
+                 docstarts: int | None = None) -> str:
     """Layered CoNLL: ``token<TAB>layer1<TAB>layer2 ...``, a blank line after each sentence.
 
-    ``rows``: each sentence with its tag lists, one a layer; with ``documents``, the
-    ``-DOCSTART-`` rows of the sentences' document numbers (a CoNLL source's).
+    ``rows``: each sentence with its tag lists, one a layer; with ``docstarts`` (the
+    ``-DOCSTART-`` lines of a CoNLL source), those rows where the sentences' document
+    numbers put them, and the rest after the last sentence.
 
     Raises:
         DataError: a token that is empty or holds whitespace (it would not read back),
@@ -841,14 +847,18 @@ def layered_text(rows: Iterable[tuple[SpanSentence, Sequence[Sequence[str]]]], *
     """
     out = []
     previous = 0
+    width = 1
     for sentence, layers in rows:
-        if documents:
-            out.append(_docstart_lines(previous, sentence.document, len(layers), "\t"))
+        width = len(layers)
+        if docstarts is not None:
+            out.append(_docstart_lines(previous, sentence.document, width, "\t"))
             previous = max(previous, sentence.document)
         for k, token in enumerate(sentence.tokens):
             _check_token(token, sentence)
             out.append("\t".join([token] + [tags[k] for tags in layers]) + "\n")
         out.append("\n")
+    if docstarts is not None:
+        out.append(_docstart_lines(previous, docstarts, width, "\t"))
     return "".join(out)
 
 
@@ -866,9 +876,10 @@ def _check_token(token: str, sentence: SpanSentence | None = None) -> None:
 
 
 def conll_text(sentences: Iterable[tuple[Sequence[str], Sequence[str]]], *,
-               documents: Sequence[int] | None = None) -> str:
+               documents: Sequence[int] | None = None, docstarts: int = 0) -> str:
     """Two-column CoNLL text, a blank line after each sentence; with ``documents`` (each
-    sentence's document number, :func:`document_numbers`), the ``-DOCSTART-`` lines.
+    sentence's document number, :func:`document_numbers`), the ``-DOCSTART-`` lines,
+    up to ``docstarts`` of them (those after the last sentence too).
 
     >>> print(conll_text([(["EU", "rejects"], ["B-ORG", "O"])], documents=[1]), end="")
     -DOCSTART- O
@@ -887,4 +898,6 @@ def conll_text(sentences: Iterable[tuple[Sequence[str], Sequence[str]]], *,
             _check_token(token)
             out.append(f"{token} {tag}\n")
         out.append("\n")
+    if documents is not None:
+        out.append(_docstart_lines(previous, docstarts))
     return "".join(out)

@@ -182,7 +182,20 @@ def parse_steps(text: str) -> list[int | float]:
     return out
 
 
-def expand_paths(paths: Iterable[str], *, exclude: Iterable[str] = ()) -> list[str]:
+def scored_against_itself(path: str, gold: str, pred_column: int | None = None) -> bool:
+    """Whether prediction file ``path`` is ``gold`` itself read at gold's tag column (the
+    last): CoNLL files read at another ``pred_column`` are two different columns."""
+    from .io.conll import same_column
+    from .io.formats import detect_format
+
+    if not (os.path.isfile(path) and os.path.isfile(gold) and os.path.samefile(path, gold)):
+        return False
+    if detect_format(path) != "conll":
+        return True
+    return same_column(gold, path, None, pred_column) is not None
+
+
+def expand_paths(paths: Iterable[str], *, exclude: Iterable[str] = (), pred_column: int | None = None) -> list[str]:
     """Prediction files from file and folder arguments, in the order given; a folder
     gives its non-hidden files in name order, leaving out ``exclude`` (the gold file).
 
@@ -205,7 +218,7 @@ def expand_paths(paths: Iterable[str], *, exclude: Iterable[str] = ()) -> list[s
                     continue
                 out.append(full)
         elif os.path.exists(path):
-            if any(os.path.samefile(path, gold) for gold in excluded):
+            if any(scored_against_itself(path, gold, pred_column) for gold in excluded):
                 raise UsageError(f"{path} is the gold file: as a checkpoint it would be scored against itself",
                                  hint="give the checkpoints' prediction files, not the gold file")
             out.append(path)
@@ -216,7 +229,7 @@ def expand_paths(paths: Iterable[str], *, exclude: Iterable[str] = ()) -> list[s
 
 def resolve_checkpoints(paths: Sequence[str], *, steps: Sequence[int | float] | None = None,
                         step_pattern: str = STEP_PATTERN, exclude: Iterable[str] = (),
-                        what: str = "prediction") -> list[Checkpoint]:
+                        what: str = "prediction", pred_column: int | None = None) -> list[Checkpoint]:
     """The checkpoints of a series, sorted by step.
 
     Args:
@@ -238,7 +251,7 @@ def resolve_checkpoints(paths: Sequence[str], *, steps: Sequence[int | float] | 
     >>> [(c.step, os.path.basename(c.path)) for c in resolve_checkpoints([str(folder)])]
     [(3, 'ckpt-3.conll'), (20, 'ckpt-20.conll')]
     """
-    files = expand_paths(paths, exclude=exclude)
+    files = expand_paths(paths, exclude=exclude, pred_column=pred_column)
     if not files:
         raise UsageError(f"no {what} files (the folders given hold none)",
                          hint="give prediction files or a folder of them")
@@ -767,9 +780,11 @@ def learning_curve(gold: str, preds: Sequence[str], *, steps: Sequence[int | flo
         raise UsageError(f"alpha must be between 0 and 1, got {alpha}")
     thresholds = thresholds or Thresholds()
     ci_resamples = DEFAULT_CI_RESAMPLES if resamples is None else int(resamples)
-    checkpoints = resolve_checkpoints(preds, steps=steps, step_pattern=step_pattern, exclude=[gold])
+    checkpoints = resolve_checkpoints(preds, steps=steps, step_pattern=step_pattern, exclude=[gold],
+                                      pred_column=scoring.get("pred_column"))
     train_checkpoints = (resolve_checkpoints(train_preds, steps=train_steps, step_pattern=step_pattern,
-                                             exclude=[train_gold], what="train prediction")
+                                             exclude=[train_gold], what="train prediction",
+                                             pred_column=scoring.get("pred_column"))
                          if train_gold else None)
     common = {"resamples": ci_resamples, "level": level, "seed": seed, **scoring}
     dev = score_series(gold, checkpoints, name="dev", **common)

@@ -30,6 +30,8 @@ not; nervaluate 1.2.1 on the same span lists is the test oracle.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
@@ -110,9 +112,10 @@ def parse_type_map(spec: str | dict | None) -> dict[str, str | None] | None:
         source, target = source.strip(), target.strip()
         if not sep or not source:
             raise UsageError(f"--type-map entry {entry!r}: expected OLD=NEW (or OLD= to drop)")
-        if not (source + target).isprintable():
-            # A zero-width or no-break-space character makes a look-alike type (issue 16 case 2).
-            raise UsageError(f"--type-map entry {entry!r}: a type name holds an invisible character",
+        if not target.isprintable():
+            # A zero-width or no-break-space character makes a look-alike type (issue 16 case 2);
+            # a source may hold one: it is matched as written, and mapping it repairs the data.
+            raise UsageError(f"--type-map entry {entry!r}: the new type name holds an invisible character",
                              hint="retype the entry; only printable characters make a type name")
         if source in mapping:
             raise UsageError(f"--type-map maps {source!r} twice")
@@ -538,6 +541,7 @@ def layered_batches(source, vocab, options, layers, scorer: NestedScorer, state:
 
     g_cols, p_cols = layers
     remap = None
+    unfiltered = dataclasses.replace(options, types=None)
     for g_block, p_blocks, _done in source.side_blocks():
         p_block = p_blocks[0]
         first = np.asarray(g_block.sentence_first, dtype=np.int64)
@@ -549,7 +553,9 @@ def layered_batches(source, vocab, options, layers, scorer: NestedScorer, state:
                 ids = side_ids(block, col, vocab, name,
                                hint="--layers names the tag columns, 0-based (the token is column 0)")
                 ids_by_side[side].append(ids)
-                sentence, start, end, kind = decode_entities(ids, first, vocab, options)
+                # Every type decoded: the scorer maps types (--type-map) and only then
+                # filters them (--types), as the span readers do.
+                sentence, start, end, kind = decode_entities(ids, first, vocab, unfiltered)
                 if remap is None or len(remap) < len(vocab.type_names):
                     remap = np.array([_or_minus_one(scorer.type_id(t)) for t in vocab.type_names] or [-1],
                                      dtype=np.int64)

@@ -41,3 +41,13 @@ def test_sentences_before_the_first_docstart_and_empty_documents(tmp_path):
     plain.write_text("a B-PER\n\nb O\n\n")
     convert_file(plain, tmp_path / "plain.out.conll")
     assert "-DOCSTART-" not in (tmp_path / "plain.out.conll").read_text()
+
+
+def test_docstarts_after_the_last_sentence_are_kept(tmp_path):
+    source = tmp_path / "d.conll"
+    source.write_text("-DOCSTART- O\n\na B-PER\n\n-DOCSTART- O\n\nb O\n\n-DOCSTART- O\n\n-DOCSTART- O\n\n")
+    for name, options in (("out.conll", {}), ("out.tsv", {"to_format": "layered"})):
+        out = tmp_path / name
+        convert_file(source, out, **options)
+        assert out.read_text().count("-DOCSTART-") == 4
+    assert (tmp_path / "out.conll").read_text() == source.read_text()

@@ -99,4 +99,4 @@ def test_type_map_with_an_invisible_character_is_refused(tmp_path):
     germeval = REPO / "corpora" / "germeval"
     result = CliRunner().invoke(main, ["evaluate", str(germeval / "sample.gold.tsv"), str(germeval / "sample.pred.tsv"),
                                        "--layers", "2,3", "--comments", "--type-map", str(tmp_path / "tm.map")])
-    assert result.exit_code == 2 and "a type name holds an invisible character" in result.output
+    assert result.exit_code == 2 and "the new type name holds an invisible character" in result.output

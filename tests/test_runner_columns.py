@@ -153,7 +153,6 @@ def test_suffix_in_conlleval_mode_is_a_config_error(tmp_path):
 
 @pytest.mark.parametrize("where,entry", [
     ("corpora[0].label_map.PER", {"corpus": {"label_map": {"PER": "PER\u200b"}}}),
-    ("corpora[0].label_map.PER\u00a0", {"corpus": {"label_map": {"PER\u00a0": "PER"}}}),
     ("systems[0].types[0]", {"system": {"types": ["PER\u200b"]}}),
 ])
 def test_invisible_characters_in_config_labels_and_types_are_refused(tmp_path, where, entry):
@@ -163,3 +162,16 @@ def test_invisible_characters_in_config_labels_and_types_are_refused(tmp_path, w
                    {"prediction_column": 2, **entry.get("system", {})})
     message = _problems(tmp_path, data)
     assert f"{where}: " in message and "invisible characters" in message
+
+
+def test_a_label_map_key_with_an_invisible_character_repairs_such_tags(tmp_path):
+    """The key is matched against the data as written: mapping PER+U+200B to PER turns
+    the invisible-character tags back into PER entities."""
+    gold = tmp_path / "g.conll"
+    gold.write_text("Ann B-PER\nleft O\n\n")
+    pred = tmp_path / "p.conll"
+    pred.write_text("Ann B-PER\u200b\nleft O\n\n", encoding="utf-8")
+    data = {"name": "r", "scoring": {"resamples": 0}, "corpora": [{"id": "c", "path": str(gold)}],
+            "systems": [{"id": "s", "predictions": {"c": str(pred)}, "label_map": {"PER\u200b": "PER"}}]}
+    run = run_benchmark(validate(data, tmp_path / "r.yaml"))["results"][0]["runs"][0]
+    assert run["per_type"]["PER"] == {"tp": 1, "fp": 0, "fn": 0}

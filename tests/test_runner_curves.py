@@ -321,8 +321,22 @@ def test_the_gold_file_is_never_a_checkpoint(tmp_path):
     data = _config({"gold": str(CURVE / "dev.conll"),
                     "predictions": [str(CURVE / "dev" / "checkpoint-500.conll"), str(CURVE / "dev.conll")],
                     "steps": [1, 2]})
-    with pytest.raises(ConfigError, match="is the series' gold file: it would be scored against itself"):
+    with pytest.raises(ConfigError, match="is the series' gold file, read at its tag column: it would be scored"):
         validate(data, tmp_path / "c.yaml")
     result = CliRunner().invoke(main, ["curve", str(CURVE / "dev.conll"), str(CURVE / "dev" / "checkpoint-500.conll"),
                                        str(CURVE / "dev.conll"), "--steps", "1,2"])
     assert result.exit_code == 2 and "is the gold file: as a checkpoint it would be scored against itself" in result.output
+
+
+def test_a_one_file_checkpoint_that_is_also_the_series_gold_reads_another_column(tmp_path):
+    """`token pred gold` files: the gold of the series read at its last column and a
+    checkpoint read at the system's prediction_column are two columns, not a file
+    scored against itself."""
+    (tmp_path / "ck-100.conll").write_text("a B-PER B-PER\nb O B-LOC\n\n")
+    (tmp_path / "ck-200.conll").write_text("a B-PER B-PER\nb B-LOC B-LOC\n\n")
+    data = {"name": "c", "scoring": {"resamples": 20}, "corpora": [{"id": "d", "path": str(tmp_path / "ck-100.conll")}],
+            "systems": [{"id": "s", "prediction_column": 1, "predictions": {"d": str(tmp_path / "ck-200.conll")},
+                         "checkpoints": {"gold": str(tmp_path / "ck-100.conll"),
+                                         "predictions": [str(tmp_path / "ck-100.conll"), str(tmp_path / "ck-200.conll")]}}]}
+    results = run_benchmark(validate(data, tmp_path / "c.yaml"))
+    assert [c["micro"]["f1"] for c in results["curves"][0]["series"]["dev"]["checkpoints"]] == [2 / 3, 1.0]

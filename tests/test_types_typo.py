@@ -36,3 +36,42 @@ def test_a_real_type_is_scored(case):
     command = case.split()[0]
     result = CliRunner().invoke(main, [command, *INPUTS[case], "--types", "PER"])
     assert result.exit_code == 0, result.output
+
+
+GERMEVAL = [f"{C}/germeval/sample.gold.tsv", f"{C}/germeval/sample.pred.tsv", "--layers", "2,3", "--comments"]
+
+
+def test_layered_types_filter_after_the_type_map():
+    """`--types` selects types after `--type-map` renames them, on layered CoNLL as on
+    span input: LOCderiv folded into LOC counts for `--types LOC`, and a renamed type
+    is requested by its new name."""
+    import json
+
+    runner = CliRunner()
+    folded = json.loads(runner.invoke(main, ["evaluate", *GERMEVAL, "--type-map", f"{C}/germeval/loose.map",
+                                             "-f", "json"]).stdout)["per_type"]["LOC"]
+    only = json.loads(runner.invoke(main, ["evaluate", *GERMEVAL, "--type-map", f"{C}/germeval/loose.map",
+                                           "--types", "LOC", "-f", "json"]).stdout)
+    assert only["per_type"]["LOC"] == folded and list(only["per_type"]) == ["LOC"]
+    renamed = json.loads(runner.invoke(main, ["evaluate", *GERMEVAL, "--type-map", "LOC=PLACE", "--types", "PLACE",
+                                              "-f", "json"]).stdout)
+    assert renamed["per_type"]["PLACE"]["tp"] > 0
+    old_name = runner.invoke(main, ["evaluate", *GERMEVAL, "--type-map", "LOC=PLACE", "--types", "LOC"])
+    assert old_name.exit_code == 1 and "PLACE" in old_name.stderr
+
+
+def test_agree_accepts_types_only_the_gold_file_has(tmp_path):
+    (tmp_path / "a1.conll").write_text("Ann B-PER\nleft O\nItaly B-LOC\n\n")
+    (tmp_path / "a2.conll").write_text("Ann B-PER\nleft O\nItaly O\n\n")
+    (tmp_path / "gf.conll").write_text("Ann B-PER\nleft O\nItaly B-NORP\n\n")
+    result = CliRunner().invoke(main, ["agree", str(tmp_path / "a1.conll"), str(tmp_path / "a2.conll"),
+                                       "--gold-file", str(tmp_path / "gf.conll"), "--types", "PER,NORP"])
+    assert result.exit_code == 0, result.output
+
+
+def test_agree_without_a_shared_labelled_sentence_does_not_refuse_types(tmp_path):
+    (tmp_path / "m1.conll").write_text("a B-ORG\n\nb ?\n\n")
+    (tmp_path / "m2.conll").write_text("a ?\n\nb B-PER\n\n")
+    result = CliRunner().invoke(main, ["agree", str(tmp_path / "m1.conll"), str(tmp_path / "m2.conll"),
+                                       "--types", "PER"])
+    assert result.exit_code == 0, result.output

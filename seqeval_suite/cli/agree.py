@@ -192,7 +192,11 @@ def agree(ctx, files, columns, tag_column, format_in, labels, alignment, names, 
     from ..evaluate import missing_types_error
     from .compare import _type_list
 
-    error = missing_types_error([pair.report for pair in report.pairs if pair.report is not None], _type_list(types))
+    # Every scoring this command did: pairs, annotators against the gold file, consensus.
+    scored = [pair.report for pair in report.pairs if pair.report is not None]
+    scored += [q.vs_gold for q in report.quality or () if q.vs_gold is not None]
+    scored += [report.consensus_vs_gold] if report.consensus_vs_gold is not None else []
+    error = missing_types_error(scored, _type_list(types)) if scored else None
     if error is not None:  # a typo in --types would report every pair at 0
         raise error
     if fmt == "html":  # a self-contained page (render/agreement_html.py)
