@@ -287,7 +287,7 @@ def _lists(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> Pair
                 raise DataError(f"sentence {i} has {len(g)} tags in gold but {len(p)} in pred")
             for side, tags in (("gold", g), ("pred", p)):
                 check_tag_strings(tags, f"{side} sentence {i}")
-            if g:
+            if len(g):
                 yield Pair(g, p)
 
     return PairSource(pairs(), "gold", "pred")

@@ -75,3 +75,17 @@ def test_agree_without_a_shared_labelled_sentence_does_not_refuse_types(tmp_path
     result = CliRunner().invoke(main, ["agree", str(tmp_path / "m1.conll"), str(tmp_path / "m2.conll"),
                                        "--types", "PER"])
     assert result.exit_code == 0, result.output
+
+
+def test_evaluate_takes_numpy_arrays_of_tags():
+    """Sentences as numpy string arrays (a model's decoded output) score like lists; an
+    empty sentence is skipped instead of raising numpy's truth-value ValueError."""
+    import numpy as np
+    from seqeval.metrics import f1_score
+
+    from seqeval_suite import evaluate
+
+    gold = [np.array(["B-PER", "I-PER", "O"]), np.array([], dtype=str), np.array(["B-LOC"])]
+    pred = [np.array(["B-PER", "I-PER", "O"]), np.array([], dtype=str), np.array(["B-ORG"])]
+    report = evaluate(gold, pred)
+    assert report.micro.f1 == f1_score([list(g) for g in gold if len(g)], [list(p) for p in pred if len(p)])
