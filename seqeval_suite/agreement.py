@@ -955,17 +955,12 @@ def _match_block(gold, pred, n_sentences: int, type_names: list[str], totals) ->
     non-overlapping spans of each side, and cells counted by ``bincount``."""
     import numpy as np
 
+    from .core.score import add_type_counts
+
     n_types = len(type_names)
     g_hit, p_hit = _hits(gold, pred), _hits(pred, gold)
     g_kind, p_kind = gold[3], pred[3]
-    tp = np.bincount(g_kind[g_hit], minlength=n_types)
-    fn = np.bincount(g_kind[~g_hit], minlength=n_types)
-    fp = np.bincount(p_kind[~p_hit], minlength=n_types)
-    for t in np.flatnonzero(tp + fn + fp).tolist():
-        cell = totals.per_type.setdefault(t, [0, 0, 0])
-        cell[0] += int(tp[t])
-        cell[1] += int(fp[t])
-        cell[2] += int(fn[t])
+    add_type_counts(totals, g_kind, p_kind, g_hit, p_hit, n_types)
     g_key, p_key = gold[0] * n_types + g_kind, pred[0] * n_types + p_kind
     if not len(g_key) and not len(p_key):
         return

@@ -117,6 +117,24 @@ class Scorer:
         return report
 
 
+def add_type_counts(totals, g_kind, p_kind, g_hit, p_hit, n_types: int) -> None:
+    """Add one block's matches to ``totals.per_type`` (type id -> [tp, fp, fn]).
+
+    ``g_kind``/``p_kind``: int arrays, each entity's type id; ``g_hit``/``p_hit``: bool
+    arrays, whether it has an exact partner on the other side. Types with no count
+    get no cell."""
+    import numpy as np
+
+    tp = np.bincount(g_kind[g_hit], minlength=n_types)
+    fn = np.bincount(g_kind[~g_hit], minlength=n_types)
+    fp = np.bincount(p_kind[~p_hit], minlength=n_types)
+    for t in np.flatnonzero(tp + fn + fp).tolist():
+        cell = totals.per_type.setdefault(t, [0, 0, 0])
+        cell[0] += int(tp[t])
+        cell[1] += int(fp[t])
+        cell[2] += int(fn[t])
+
+
 def vocabulary(options: Options) -> TagVocabulary:
     """The tag vocabulary for ``options``' mode."""
     if options.mode == "conlleval":
@@ -317,14 +335,7 @@ def _match_exact(gold, pred, sentence_of, type_names: list[str], totals: _Totals
     g_hit = np.isin(g_keys, p_keys, assume_unique=True)
     p_hit = np.isin(p_keys, g_keys, assume_unique=True)
     g_kind, p_kind = gold[2], pred[2]
-    tp = np.bincount(g_kind[g_hit], minlength=n_types)
-    fn = np.bincount(g_kind[~g_hit], minlength=n_types)
-    fp = np.bincount(p_kind[~p_hit], minlength=n_types)
-    for t in np.flatnonzero(tp + fn + fp).tolist():
-        cell = totals.per_type.setdefault(t, [0, 0, 0])
-        cell[0] += int(tp[t])
-        cell[1] += int(fp[t])
-        cell[2] += int(fn[t])
+    add_type_counts(totals, g_kind, p_kind, g_hit, p_hit, n_types)
     # Per-sentence cells: one row per (sentence, type) with any count.
     cell_key = np.concatenate((sentence_of[gold[0]] * n_types + g_kind, sentence_of[pred[0]] * n_types + p_kind))
     if not len(cell_key):

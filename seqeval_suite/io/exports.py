@@ -66,6 +66,7 @@ from .jsonl import (
     _prodigy_items,
     _task_text,
     doccano_users,
+    labelled_region,
     load_label_ids,
     one_label,
     refuse_binary,
@@ -444,16 +445,9 @@ def _min_items(record: dict, where: str, unlabelled: list[str]) -> Iterator[tupl
             if label_key is None:
                 continue  # a per-region text area or choice, not a labelled region
             region, names = f"{where}, {key}[{k}]", item[label_key]
-            if not isinstance(names, list):
-                raise DataError(f"{region}: {label_key} is {names!r}, not a list of label names")
-            if "start" not in item or "end" not in item:
-                raise DataError(f"{region}: a labelled region ({', '.join(map(str, names)) or 'no label'}) "
-                                "without start and end character offsets",
-                                hint="export the project's JSON-MIN from a Text labelling interface")
-            if not names:
-                unlabelled.append(f"{region} [{item.get('start')}:{item.get('end')}]")
-                continue
-            yield region, item.get("start"), item.get("end"), names
+            if labelled_region(region, label_key, names, item, unlabelled,
+                               hint="export the project's JSON-MIN from a Text labelling interface"):
+                yield region, item.get("start"), item.get("end"), names
 
 
 def _scan_doccano(path: str, encoding: str) -> TeamExport:

@@ -932,16 +932,28 @@ def _labelstudio_items(annotation: dict, where: str, unlabelled: list[str]) -> I
         if key is None and item.get("type") not in REGION_LABEL_KEYS:
             continue  # relations, choices, text areas: not labelled regions
         names = value.get(key, []) if key is not None else []
-        if not isinstance(names, list):
-            raise DataError(f"{region}: {key} is {names!r}, not a list of label names")
-        if "start" not in value or "end" not in value:
-            raise DataError(f"{region}: a labelled region ({', '.join(map(str, names)) or 'no label'}) "
-                            "without start and end character offsets",
-                            hint="export the project's JSON from a Text labelling interface (Labels on Text)")
-        if not names:
-            unlabelled.append(f"{region} [{value['start']}:{value['end']}]")
-            continue
-        yield region, value["start"], value["end"], names
+        if labelled_region(region, key, names, value, unlabelled,
+                           hint="export the project's JSON from a Text labelling interface (Labels on Text)"):
+            yield region, value["start"], value["end"], names
+
+
+def labelled_region(region: str, label_key, names, offsets: dict, unlabelled: list[str], *, hint: str) -> bool:
+    """Check one Label Studio labelled region (full export or JSON-MIN): whether it
+    makes entities. A region with an empty label list has no type: it is described in
+    ``unlabelled`` (for the reader's count) and makes none (issue 16 case 8).
+
+    Raises:
+        DataError: labels that are not a list; no ``start``/``end`` offsets in ``offsets``.
+    """
+    if not isinstance(names, list):
+        raise DataError(f"{region}: {label_key} is {names!r}, not a list of label names")
+    if "start" not in offsets or "end" not in offsets:
+        raise DataError(f"{region}: a labelled region ({', '.join(map(str, names)) or 'no label'}) "
+                        "without start and end character offsets", hint=hint)
+    if not names:
+        unlabelled.append(f"{region} [{offsets['start']}:{offsets['end']}]")
+        return False
+    return True
 
 
 def one_label(region: str, start, end, names: list, text: str, where: str) -> tuple[int, int, str]:
