@@ -59,8 +59,8 @@ def test_jsonl_scores_equal_conll_with_crlf_and_bom(tmp_path):
 
 
 def test_jsonl_what_only_the_standard_library_parses_is_still_read(tmp_path):
-    """orjson refuses NaN and integers beyond 64 bits; the standard library reads them,
-    and so does the reader (it falls back line by line)."""
+    """The fast parser refuses NaN; the standard library reads it, and so does the
+    reader (it falls back line by line). Integers beyond 64 bits stay integers."""
     text = ('{"tokens": ["EU"], "ner_tags": ["B-ORG"], "score": NaN}\n'
             '{"tokens": ["Bonn"], "ner_tags": ["B-LOC"], "id": 123456789012345678901234567890}\n')
     path = write(tmp_path / "a.jsonl", text.encode())

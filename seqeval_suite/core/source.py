@@ -186,7 +186,7 @@ class ConllSource(BlockSource):
                         self._check_two_fields(g_block)
                     p_blocks = [g_block]
                 else:
-                    p_blocks = [r.take(g_block.n_sentences) for r in self.pred_readers]
+                    p_blocks = [r.take(g_block.n_sentences, g_reader.bytes_taken) for r in self.pred_readers]
                     problems = [p for p in (self._misaligned(g_block, b, done, v.pred_name)
                                             for b, v in zip(p_blocks, self.views)) if p is not None]
                     if problems:

@@ -340,7 +340,7 @@ def _read_files(paths: Sequence[str], names: Sequence[str], tag_column: int, opt
         firsts, tokens, done = [], 0, 0
         token_text: list[str] | None = [] if keep_tokens else None
         while (first_block := readers[0].take()) is not None:
-            blocks = [first_block] + [r.take(first_block.n_sentences) for r in readers[1:]]
+            blocks = [first_block] + [r.take(first_block.n_sentences, readers[0].bytes_taken) for r in readers[1:]]
             for block, reader in zip(blocks[1:], readers[1:]):
                 if not (isinstance(first_block, Block) and isinstance(block, Block)
                         and blocks_aligned(first_block, block, tag_column, tag_column)):

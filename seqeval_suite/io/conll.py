@@ -601,6 +601,9 @@ class BlockReader:
         self._ends_with_boundary = True
         self.sentences_read = 0
         self.bytes_read = 0
+        #: Bytes the last block taken spans (0 from the line reader): a hint of how much
+        #: a reader kept in step with this one should read for the same sentences.
+        self.bytes_taken = 0
         self.nonblank = False
         self._lines = ConllReader(self.path, delimiter=delimiter, comments=comments, conlleval=conlleval,
                                   encoding=encoding)
@@ -665,14 +668,20 @@ class BlockReader:
             block.column_fields(column)
         return block, cut
 
-    def take(self, n: int | None = None) -> Block | LineBlock | None:
+    def take(self, n: int | None = None, size_hint: int = 0) -> Block | LineBlock | None:
         """The next ``n`` whole sentences (fewer at the end of the input), or the whole
-        sentences of the next read when ``n`` is None; None when nothing is left."""
+        sentences of the next read when ``n`` is None; None when nothing is left.
+
+        ``size_hint``: about how many bytes the ``n`` sentences span (another reader's
+        :attr:`bytes_taken` for the same sentences). Reading that much before parsing
+        saves parsing the block again when the first read falls short; the result is
+        the same with any hint."""
         if self._line_iter is None:
             try:
-                return self._take_block(n)
+                return self._take_block(n, size_hint)
             except Unsupported:
                 self._to_lines()
+        self.bytes_taken = 0
         return self._take_lines(n)
 
     def sentences(self) -> Iterator[Sentence]:
@@ -701,9 +710,13 @@ class BlockReader:
         self.sentences_read += len(sentences)
         return LineBlock(sentences)
 
-    def _take_block(self, n: int | None) -> Block | None:
+    def _take_block(self, n: int | None, size_hint: int = 0) -> Block | None:
         if not self._eof and len(self._pending) < self.block_size:
             self._fill(self.block_size)
+        # Tags of other lengths make the same sentences a little longer or shorter here.
+        wanted = size_hint + (size_hint >> 5) + 4096 if size_hint else 0
+        while not self._eof and len(self._pending) < wanted:
+            self._fill(wanted - len(self._pending))
         while True:
             block, cut = self._parse_pending()
             # Unless the input has ended, the last sentence may go on in the next read.
@@ -740,9 +753,11 @@ class BlockReader:
             )
             self._pending = self._pending[byte:]
             self._line += lines_used
+            self.bytes_taken = byte
         else:
             self._pending = self._pending[cut:]
             self._line += block.lines
+            self.bytes_taken = cut
         block.sentence_document = block.sentence_document + self._block_documents
         self._block_documents += block.documents
         self.sentences_read += block.n_sentences
