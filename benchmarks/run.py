@@ -116,6 +116,7 @@ TWO_JSONL = "floor: json.loads, 2 .jsonl"
 TWO_LAYERED = "floor: read+split, 2 two-layer files"
 LAYERED = ("gold.layers.tsv", "pred.layers.tsv")
 EVALUATE_PAIR = "evaluate 2 annotator files"
+ANNOTATOR_FLOOR = f"floor: read+split, {ANNOTATORS} annotator files"
 SEQEVAL_DEFAULT = "seqeval 1.2.2 default"
 SEQEVAL_STRICT = "seqeval 1.2.2 strict IOB2"
 # The files of one corpus folder, gold and prediction in each form.
@@ -310,6 +311,7 @@ def agree_rows(folder: Path) -> list[Row]:
     anns = [str(path) for path in annotator_files(folder)]
     pairs = ANNOTATORS * (ANNOTATORS - 1) // 2
     return [
+        Row(ANNOTATOR_FLOOR, [sys.executable, "-c", FLOOR, "text", *anns]),
         Row(EVALUATE_PAIR, suite() + ["evaluate", *anns[:2], "-f", "json", "-q"]),
         Row(f"seqeval-suite agree, {ANNOTATORS} annotators ({pairs} pairs)",
             suite() + ["agree", *anns, "-f", "json", "-q"], EVALUATE_PAIR, target="agree"),
@@ -345,11 +347,13 @@ def rows_for(size: int, args: argparse.Namespace) -> list[Row]:
 
 def only(rows: list[Row], text: str | None) -> list[Row]:
     """The rows whose label holds ``text`` (any case), with the floors they are divided
-    by; every row when ``text`` is None."""
+    by (and, for agree, the floor of its files); every row when ``text`` is None."""
     if text is None:
         return rows
     chosen = [row for row in rows if text.lower() in row.label.lower()]
     floors = {row.floor for row in chosen}
+    if any(row.target == "agree" for row in chosen):
+        floors.add(ANNOTATOR_FLOOR)  # for agree_floor_note
     return [row for row in rows if row in chosen or row.label in floors]
 
 
@@ -464,10 +468,11 @@ def main(argv: list[str] | None = None) -> int:
     """Generate the corpora, time every command, print the table (and the checks)."""
     args = parse_args(argv)
     Path(args.workdir).mkdir(parents=True, exist_ok=True)
-    table_rows, checks, errors = [], [], []
+    table_rows, checks, errors, notes = [], [], [], []
     for size in map(parse_size, args.sizes.split(",")):
         results = run_size(size, args)
         by_label = {result.row.label: result for result in results}
+        notes.append(agree_floor_note(size, by_label))
         for result in results:
             table_rows.append(table_row(size, result, by_label))
             checks.append(check_row(size, result, by_label))
@@ -479,9 +484,25 @@ def main(argv: list[str] | None = None) -> int:
           f"median of {args.repeat}; {own_rss()}")
     if errors:
         print("\nerrors:\n" + "\n".join(errors))
+    if any(notes):
+        print("\n" + "\n".join(note for note in notes if note))
     if args.check:
         print_checks([c for c in checks if c], args.markdown)
     return 0
+
+
+def agree_floor_note(size: int, by_label: dict[str, Result]) -> str | None:
+    """``agree``'s time against the read-and-split floor of its own input files, beside
+    what the target (``AGREE_TARGET`` x one two-file evaluate call) comes to in that
+    floor's terms; None without the rows."""
+    floor, pair = by_label.get(ANNOTATOR_FLOOR), by_label.get(EVALUATE_PAIR)
+    agree = next((r for label, r in by_label.items() if label.startswith("seqeval-suite agree")), None)
+    if any(r is None or r.error for r in (floor, pair, agree)):
+        return None
+    return (f"agree at {size:,} tokens: {agree.seconds / floor.seconds:.2f}x the read-and-split floor of its "
+            f"{ANNOTATORS} files ({floor.seconds:.3f} s, itself {floor.seconds / pair.seconds:.2f}x one evaluate "
+            f"call); the target, {AGREE_TARGET:g}x one evaluate call, is "
+            f"{AGREE_TARGET * pair.seconds / floor.seconds:.2f}x that floor")
 
 
 def print_checks(rows: list[list[str]], markdown: bool) -> None:
