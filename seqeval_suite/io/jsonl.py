@@ -546,8 +546,8 @@ class JsonlReader:
     def __iter__(self) -> Iterator[TaggedSentence]:
         # _json_lines, inlined: this loop runs once per record. The common record (tokens
         # and tags or ner_tags, lists of strings, no other key) is decoded straight into a
-        # _TokenRecord, whose types msgspec checks while parsing; it takes no further
-        # function call. It holds no document id and no answer, so it only counts as a
+        # typed record (_token_record_decoder), whose types msgspec checks while parsing;
+        # it takes no further function call. It holds no document id and no answer, so it only counts as a
         # record (DocumentCounter.add(None)). Any other line is parsed as plain JSON.
         documents, add_dialect = self._documents, self.dialects.add
         # tuple.__new__ makes the same TaggedSentence without the Python frame of its __new__
