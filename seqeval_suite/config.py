@@ -527,6 +527,13 @@ def _corpora(data: Any, base: Path, scoring: Scoring, problems: _Problems) -> li
         if entry.get("delimiter") == "":
             problems.add(f"{where}.delimiter", "an empty separator splits nothing; leave the key out to split on "
                                                "any whitespace")
+        elif isinstance(entry.get("delimiter"), str) and scoring.mode == "conlleval":
+            from .core.options import delimiter_regex_problem
+
+            problem = delimiter_regex_problem(entry["delimiter"])
+            if problem:
+                problems.add(f"{where}.delimiter", f"{problem}; in conlleval mode it is a regular expression, as "
+                                                   "conlleval.pl's -d")
         corpus = Corpus(
             id=cid or f"#{i}", path=path or Path(), file=entry.get("path") if isinstance(entry.get("path"), str) else "",
             name=_string(entry, "name", where, problems, default=None) or cid or "",

@@ -26,10 +26,31 @@ def split_perl(line: str, delimiter: str | None = None) -> list[str]:
     ['a', '', 'b', 'O']
     >>> split_perl("   ")
     []
+    >>> split_perl("ab", "x*")
+    ['a', 'b']
+    >>> split_perl("a\tb", "\t")
+    ['a', 'b']
     """
-    fields = line.split(" ") if delimiter is None else re.split(delimiter, line)
+    fields = line.split(" ") if delimiter is None else _split_regex(delimiter, line)
     while fields and fields[-1] == "":
         fields.pop()
+    return fields
+
+
+def _split_regex(delimiter: str, line: str) -> list[str]:
+    """Perl's ``split(/delimiter/, line)`` before trailing empty fields are dropped.
+    Python's ``re.split`` differs where a match is empty: Perl never splits on an empty
+    match at the start of the line or where the previous match ended (``split(/x*/,
+    "ab")`` is ``("a", "b")``, ``split(/ ?/, " a")`` is ``("", "a")``)."""
+    fields, start, last_end = [], 0, -1
+    for match in re.finditer(delimiter, line):
+        begin, end = match.span()
+        if begin == end and (begin == 0 or begin == last_end):
+            continue
+        fields.append(line[start:begin])
+        fields.extend(g or "" for g in match.groups())  # Perl returns captured groups too
+        start = last_end = end
+    fields.append(line[start:])
     return fields
 
 

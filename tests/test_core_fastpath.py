@@ -154,3 +154,23 @@ def test_core_fast_path_equals_streaming_path_conlleval(tmp_path_factory, case, 
         fh.write(text)
     args = (gold, pred) if two_files else (merged,)
     assert_same(*both_paths(*args, mode="conlleval"))
+
+
+def test_long_tag_whose_packed_key_equals_a_short_tags_key_is_not_confused(tmp_path):
+    """A tag of 9-32 bytes is keyed by mixing its 8-byte words; this 16-byte tag's key
+    equals B-PER's (its own 5 bytes). Read before B-PER, it used to take B-PER's place:
+    the prediction's B-PER became an invalid tag and PER scored 0/0/1 instead of 1/1/1."""
+    from seqeval_suite.core.vocab import _PACK_MULT
+
+    long_tag = "Yi4qc#j9o[IK<X_)"
+    words = [int.from_bytes(long_tag.encode()[k:k + 8], "little") for k in (0, 8)]
+    mixed = (words[0] ^ (words[1] * _PACK_MULT[1])) & (2 ** 64 - 1)
+    assert mixed == int.from_bytes(b"B-PER", "little")  # the collision this test is about
+    path = tmp_path / "one.txt"
+    path.write_text(f"w {long_tag} O\nw B-PER B-PER\n", encoding="utf-8")
+    report = evaluate(str(path))
+    assert (report.per_type["PER"].tp, report.per_type["PER"].fp, report.per_type["PER"].fn) == (1, 0, 0)
+    gold, pred = tmp_path / "g.txt", tmp_path / "p.txt"
+    gold.write_text(f"w {long_tag}\nw B-PER\n", encoding="utf-8")
+    pred.write_text("w O\nw B-PER\n", encoding="utf-8")
+    assert evaluate(str(gold), str(pred)).per_type["PER"].tp == 1

@@ -103,3 +103,23 @@ def test_core_conlleval_perl_script_rounds_23_of_160_up():
     text = "".join(("w B-X B-X\n\n" if k < 23 else "w O B-X\n\n") for k in range(160))
     out = subprocess.run([PERL, "-e", SCRIPT], input=text.encode(), capture_output=True, check=True).stdout
     assert b"precision:  14.38%" in out
+
+
+SPLIT_PATTERNS = [" ", "\\t", " +", "x*", " ?", "\\s*", "(-)", "a|", " |\\t", "(?:)", "(x)|-"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(SPLIT_PATTERNS),
+       st.lists(st.text(alphabet="ab -\tx", max_size=8), min_size=1, max_size=30))
+def test_delimiter_splits_as_perl_split(pattern, lines):
+    """``--delimiter`` in conlleval mode is conlleval.pl's ``-d``: a regex given to Perl's
+    split, whose empty matches (never at the start or where the last match ended),
+    captured groups and dropped trailing empty fields differ from ``re.split``."""
+    from seqeval_suite.conlleval import split_perl
+
+    script = ('while (my $l = <STDIN>) { chomp $l; my @f = split(/' + pattern + '/, $l); '
+              'print join("\\x01", map { defined $_ ? $_ : "" } @f), "\\x02\\n"; }')
+    out = subprocess.run([PERL, "-e", script], input="\n".join(lines) + "\n", capture_output=True, text=True,
+                         check=True).stdout
+    expected = [[] if row == "" else row.split("\x01") for row in out.split("\x02\n")[:-1]]
+    assert [split_perl(line, pattern) for line in lines] == expected

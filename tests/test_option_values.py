@@ -57,3 +57,42 @@ def test_config_encoding_and_delimiter_are_checked(tmp_path, key, value, expecte
     path.write_text(yaml.safe_dump(data))
     result = CliRunner().invoke(main, ["run", str(path), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1 and expected in result.stderr and "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["evaluate", "errors", "validate", "compare"])
+def test_conlleval_delimiter_that_is_not_a_regex_is_a_usage_error(command, tmp_path, monkeypatch):
+    """In conlleval mode --delimiter is conlleval.pl's -d, a regex: '(' was an internal error."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [command, *COMMANDS[command], "--mode", "conlleval", "--delimiter", "("])
+    if "No such option" in result.output and "--mode" in result.output:
+        pytest.skip(f"{command} has no --mode")
+    assert result.exit_code == 2, result.output
+    assert "--delimiter '(': not a valid regular expression" in result.output
+    assert "internal error" not in result.output
+
+
+def test_config_conlleval_delimiter_that_is_not_a_regex_is_a_config_error(tmp_path):
+    import yaml
+
+    data = {"name": "x", "scoring": {"mode": "conlleval"},
+            "corpora": [{"id": "c", "path": COMMANDS["evaluate"][0], "delimiter": "["}],
+            "systems": [{"id": "s", "predictions": {"c": COMMANDS["evaluate"][1]}}]}
+    path = tmp_path / "x.yaml"
+    path.write_text(yaml.safe_dump(data))
+    result = CliRunner().invoke(main, ["run", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "corpora[0].delimiter: not a valid regular expression" in result.stderr
+
+
+@pytest.mark.parametrize("suffix", [".conll", ".jsonl"])
+def test_utf16_without_byte_order_mark_is_a_data_error(tmp_path, suffix):
+    """UTF-16 without a BOM raises a plain UnicodeError (not UnicodeDecodeError): it was
+    an internal error; it is a data error naming the file and the encodings to try."""
+    text = ("EU B-ORG B-ORG\n" if suffix == ".conll" else '{"tokens": ["EU"], "ner_tags": ["B-ORG"]}\n')
+    path = tmp_path / f"u16{suffix}"
+    path.write_bytes(text.encode("utf-16-le"))
+    args = [str(path)] if suffix == ".conll" else [str(path), str(path)]
+    result = CliRunner().invoke(main, ["evaluate", *args, "--encoding", "utf-16"])
+    assert result.exit_code == 1, result.output
+    assert f"{path}" in result.stderr and "not valid utf-16" in result.stderr and "utf-16-le" in result.stderr
+    ok = CliRunner().invoke(main, ["evaluate", *args, "--encoding", "utf-16-le", "-f", "json", "-q"])
+    assert ok.exit_code == 0 and '"f1": 1.0' in ok.output

@@ -54,6 +54,12 @@ class Options:
         if mode == "conlleval" and kwargs.get("suffix"):
             raise UsageError("--suffix has no meaning in conlleval mode: conlleval.pl has no such option",
                              hint="use --mode lenient (or strict) with --suffix")
+        if mode == "conlleval" and kwargs.get("delimiter") is not None:
+            problem = delimiter_regex_problem(kwargs["delimiter"])
+            if problem:
+                raise UsageError(f"--delimiter {kwargs['delimiter']!r}: {problem}",
+                                 hint="in conlleval mode the delimiter is a regular expression, as conlleval.pl's "
+                                      "-d; escape special characters (e.g. '\\|')")
         kwargs["match"] = _match_setting(kwargs.get("match", "strict"), mode)
         kwargs["beta"] = _beta_setting(kwargs.get("beta", 1.0))
         kwargs["level"] = _level_setting(kwargs.get("level", "entity"), mode, kwargs["match"])
@@ -65,6 +71,18 @@ class Options:
                 raise UsageError("--types names no type", hint="give type names, comma-separated: --types PER,LOC")
             kwargs["types"] = tuple(sorted(set(types)))
         return cls(**kwargs)
+
+
+def delimiter_regex_problem(delimiter: str) -> str | None:
+    """Why ``delimiter`` cannot be conlleval.pl's ``-d`` (a Perl regex): not a valid
+    regular expression; None when it can."""
+    import re
+
+    try:
+        re.compile(delimiter)
+    except re.error as exc:
+        return f"not a valid regular expression ({exc})"
+    return None
 
 
 def _match_setting(value, mode: str) -> str:

@@ -56,6 +56,7 @@ class TagVocabulary:
         self.index: dict[str, int] = {}
         self.keys = np.zeros(0, dtype=np.uint64)   # sorted packed keys of tags seen as bytes
         self.key_ids = np.zeros(0, dtype=np.int64)  # id of each sorted key
+        self._words_seen = 0  # the most 8-byte words of a tag keyed so far
         self.prefix: list[int] = []
         #: Per id: the tag's own prefix code (L and U kept; lenient decoding reads them as
         #: E and S), for transition counts and scheme detection.
@@ -108,8 +109,12 @@ class TagVocabulary:
         if ids is None:
             self._add_keys(np.unique(key[~self._found(key)]), key, block, start, length)
             ids = self._lookup(key)
-        if longest > 8:  # a mixed key could collide: check every occurrence exactly
-            for w, part in enumerate(parts):
+        # A key mixed from several words could equal another tag's key, long or short
+        # (one of up to 8 bytes is its own bytes): once a long tag was seen, check every
+        # occurrence word by word (a tag holds no NUL byte, so equal words are equal tags).
+        if longest > 8 or self._words_seen > 1:
+            for w in range(max(len(parts), self._words_seen)):
+                part = parts[w] if w < len(parts) else np.uint64(0)
                 if (self._word(w)[ids] != part).any():
                     data = block.data
                     return self.ids_of([data[s:e].decode("utf-8")
@@ -151,6 +156,7 @@ class TagVocabulary:
             at = int(np.flatnonzero(key == value)[0])
             s = int(start[at])
             tag = block.data[s:s + int(length[at])].decode("utf-8")
+            self._words_seen = max(self._words_seen, (int(length[at]) + 7) // 8)
             tag_id = self.index.get(tag)
             if tag_id is None:
                 tag_id = self._add_name(tag)

@@ -201,9 +201,10 @@ class ConllReader:
             text = io.TextIOWrapper(binary, encoding=self.encoding, errors="strict", newline="\n")
             try:
                 yield from self._sentences(text, first_line, width)
-            except UnicodeDecodeError:
-                raise DataError(f"{self.name}: bytes that are not valid {self.encoding}",
-                                hint="convert the file to UTF-8 or pass --encoding") from None
+            except UnicodeError as exc:  # (UTF-16 without a BOM is a plain UnicodeError)
+                raise DataError(f"{self.name}: bytes that are not valid {self.encoding} ({exc})",
+                                hint="convert the file to UTF-8 or pass --encoding (utf-16-le or utf-16-be "
+                                     "for UTF-16 without a byte-order mark)") from None
             return
         yield from self._sentences(self._decoded(binary, first_line, strip_bom), first_line, width)
 

@@ -787,8 +787,32 @@ def _open_lines(path: str, encoding: str) -> tuple[Any, str, Callable[[bytes], A
     except OSError as exc:
         raise DataError(f"{path}: cannot open ({exc.strerror or exc})") from None
     if "a\n".encode(codec) != b"a\n":  # not line-splittable as bytes (UTF-16, ...)
-        fh = io.TextIOWrapper(fh, encoding=encoding)
+        fh = _DecodedLines(io.TextIOWrapper(fh, encoding=encoding), path, encoding)
     return fh, codec, _fast_loads() if codec == "utf-8" else None
+
+
+class _DecodedLines:
+    """The lines of a text stream in an encoding that is not line-splittable as bytes;
+    a decoding error is a :class:`DataError` naming the file and the line."""
+
+    def __init__(self, text: io.TextIOWrapper, path: str, encoding: str) -> None:
+        self._text, self._path, self._encoding = text, path, encoding
+
+    def __enter__(self) -> "_DecodedLines":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._text.close()
+
+    def __iter__(self) -> Iterator[str]:
+        lineno = 0
+        try:
+            for lineno, line in enumerate(self._text, 1):
+                yield line
+        except UnicodeError as exc:  # (UTF-16 without a BOM is a plain UnicodeError)
+            raise DataError(f"{self._path}:{lineno + 1}: bytes that are not valid {self._encoding} ({exc})",
+                            hint="pass --encoding (utf-16-le or utf-16-be for UTF-16 without a byte-order "
+                                 "mark)") from None
 
 
 def _slow_records(raw, lineno: int, path: str, encoding: str, codec: str):
