@@ -68,11 +68,19 @@ class LazyGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(1)
+        except RecursionError:
+            # json and yaml parse nested lists and objects recursively: an input nested a
+            # thousand levels deep is bad data, whichever reader met it.
+            if _debug(ctx):
+                raise
+            click.echo("error: an input is nested too deeply to read: JSON or YAML lists or objects more than "
+                       "about 900 levels deep (hint: is every input the right file?)", err=True)
+            sys.exit(1)
         except Exception as exc:  # the last line of defence: never a traceback
             if _debug(ctx):
                 raise
             click.echo(
-                f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug "
+                f"error: internal error ({type(exc).__name__}: {exc}); rerun as seqeval-suite --debug COMMAND ... "
                 "and report it at the project's issue tracker",
                 err=True,
             )

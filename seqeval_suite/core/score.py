@@ -549,7 +549,8 @@ def _check_not_a_tag_column(invalid: Counter, tokens: int, side: str, name: str)
     n = sum(invalid.values())
     if n < NOT_TAGS_MIN or n <= NOT_TAGS_SHARE * tokens or len(invalid) < NOT_TAGS_DISTINCT:
         return
-    examples = ", ".join(repr(t) for t, _ in invalid.most_common(3))
+    # Most frequent first, ties by value: the same examples whichever reader interned them.
+    examples = ", ".join(repr(t) for t, _ in sorted(invalid.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
     raise DataError(
         f"{name}: {n} of {tokens} values in the {side} tag column are not tags ({examples}): "
         "is the prediction file missing, or are the tags in another column?",

@@ -133,8 +133,11 @@ class _Chained(io.RawIOBase):
             self._head = self._head[n:]
             return n
         data = self._rest.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
+        n = min(len(data), len(buffer))
+        buffer[:n] = data[:n]
+        if len(data) > n:  # _LoneCR returns one byte more when a read ends inside a CRLF
+            self._head = memoryview(data)[n:]
+        return n
 
 
 def _ascii_compatible(encoding: str) -> bool:
@@ -793,10 +796,16 @@ def head(block: Block | LineBlock, n: int) -> Block | LineBlock:
     )
 
 
+#: Bytes that ``str.split()`` splits on but ``bytes.split()`` does not (the block parser
+#: and the line reader split as ``str.split()`` does).
+_STR_ONLY_SPACE = bytes.maketrans(b"\x1c\x1d\x1e\x1f", b"    ")
+
+
 def _count_docstarts(data: bytes) -> int:
-    """Exact count of ``-DOCSTART-`` lines (first field) in whole lines of bytes."""
+    """Exact count of ``-DOCSTART-`` lines (first field, fields split as ``str.split()``
+    splits them) in whole lines of bytes."""
     n = 0
-    for line in data.split(b"\n"):
+    for line in data.translate(_STR_ONLY_SPACE).split(b"\n"):
         fields = line.split(None, 1)
         if fields and fields[0] == _DOCSTART_BYTES:
             n += 1

@@ -563,7 +563,7 @@ class JsonlReader:
                     continue
                 try:
                     rec = typed(raw)
-                except ValueError:  # msgspec's errors, and UnicodeDecodeError
+                except (ValueError, RecursionError):  # msgspec's errors, UnicodeDecodeError, deep nesting
                     pass
                 else:
                     tokens, tags = rec.tokens, rec.tags
@@ -577,7 +577,7 @@ class JsonlReader:
                         continue
                 try:
                     record = fast(raw)
-                except ValueError:
+                except (ValueError, RecursionError):  # the standard library decides (and names the line)
                     lineno = yield from self._slow_line(raw, lineno, codec)
                     continue
                 yield from self._record(lineno, record)
@@ -755,7 +755,7 @@ def _json_lines(path: str, encoding: str) -> Iterator[tuple[int, Any]]:
             if fast is not None:
                 try:
                     record = fast(raw)
-                except ValueError:
+                except (ValueError, RecursionError):  # the standard library decides (and names the line)
                     pass
                 else:
                     yield lineno, record
@@ -843,7 +843,7 @@ def _slow_records(raw, lineno: int, path: str, encoding: str, codec: str):
         return lineno + max(len(parts) - 1, 0)
     try:
         record = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         if text.strip():
             _loads(text, path, lineno)
         return lineno
@@ -880,6 +880,9 @@ def _loads(text: str, path: str, lineno: int) -> Any:
     except json.JSONDecodeError as exc:
         raise DataError(f"{path}:{lineno}: not valid JSON ({exc.msg})",
                         hint="JSON Lines need one JSON object per line") from None
+    except RecursionError:
+        raise DataError(f"{path}:{lineno}: JSON nested too deeply to read (over about 900 levels)",
+                        hint="a JSON Lines record holds tokens and tags; is this the right file?") from None
 
 
 class LabelStudioReader:

@@ -1,0 +1,90 @@
+"""Reader edges found by differential fuzzing of the in-step block readers against the
+previous release: a CRLF read boundary when the line reader takes over, -DOCSTART-
+fields split by the separators only str.split() knows, deep JSON nesting, and the
+examples of the "not tags" error."""
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from seqeval_suite import evaluate
+from seqeval_suite.cli import main
+from seqeval_suite.errors import DataError
+from seqeval_suite.io.conll import _Chained, _count_docstarts, _LoneCR
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=12), st.text(alphabet="a\r\n", max_size=40), st.integers(1, 9))
+def test_chained_stream_gives_every_byte_whatever_the_buffer_size(head, rest, size):
+    """_LoneCR returns one byte more than asked when a read ends between CR and LF; the
+    chained stream the line reader reads must keep it (it raised a memoryview error)."""
+    raw = rest.encode()
+    chained, out, buffer = _Chained(head, _LoneCR(io.BytesIO(raw))), b"", memoryview(bytearray(size))
+    while n := chained.readinto(buffer):
+        out += bytes(buffer[:n])
+    assert out == head + re.sub(rb"\r(?!\n)", b"\n", raw)
+
+
+def test_crlf_file_that_turns_to_the_line_reader_mid_block_is_scored(tmp_path):
+    lines = [f"w{k:05d} {'B-PER' if k % 3 == 0 else 'O'}" for k in range(120000)]
+    gold = "".join(line + "\r\n" + ("\r\n" if k % 4 == 3 else "") for k, line in enumerate(lines))
+    # A no-break space after the first megabyte sends the prediction to the line reader.
+    cut = gold.index("\r\n", (1 << 20) + 2000)
+    pred = gold[:cut] + "\u00a0" + gold[cut:]
+    (tmp_path / "g.conll").write_bytes(gold.encode())
+    (tmp_path / "p.conll").write_bytes(pred.encode())
+    report = evaluate(str(tmp_path / "g.conll"), str(tmp_path / "p.conll"))
+    assert report.per_type["PER"].tp == 40000 and report.per_type["PER"].fp == 0
+
+
+def test_docstart_counted_with_str_split_separators():
+    assert _count_docstarts(b"-DOCSTART-\x1fO\nx O\n-DOCSTART- O\n\x1c-DOCSTART-\n-DOCSTARTx O\n") == 3
+
+
+def test_not_tags_examples_are_the_most_frequent_then_by_value(tmp_path):
+    """Ties were listed in the order the reader interned them, so the line reader and
+    the block parser named different examples for the same file."""
+    rows = "".join(f"t{k} O zq{k % 10:02d}x\n\n" for k in range(40))
+    path = tmp_path / "one.conll"
+    path.write_text(rows, encoding="utf-8")
+    with pytest.raises(DataError, match=r"are not tags \('zq00x', 'zq01x', 'zq02x'\)"):
+        evaluate(str(path))
+
+
+@pytest.fixture
+def default_recursion_limit():
+    """Python's default limit (other tests' libraries may have raised it), which decides
+    how deep json and msgspec nest."""
+    import sys
+
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    yield
+    sys.setrecursionlimit(before)
+
+
+def test_jsonl_nested_too_deeply_names_the_line(tmp_path, default_recursion_limit):
+    record = {"tokens": ["Ann", "left"], "tags": ["B-PER", "O"]}
+    gold, pred = tmp_path / "g.jsonl", tmp_path / "p.jsonl"
+    gold.write_text(json.dumps(record) + "\n" + json.dumps(record) + "\n", encoding="utf-8")
+    deep = "[" * 5000 + "]" * 5000
+    pred.write_text(json.dumps(record) + "\n" + json.dumps(record)[:-1] + f', "meta": {deep}}}\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"p\.jsonl:2: JSON nested too deeply"):
+        evaluate(str(gold), str(pred))
+
+
+def test_any_input_nested_too_deeply_is_a_data_error_not_an_internal_error(tmp_path, default_recursion_limit):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 5000 + "]" * 5000, encoding="utf-8")
+    config = tmp_path / "deep.yaml"
+    config.write_text("name: x\ncorpora: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    for args in (["evaluate", str(deep), str(deep)], ["run", str(config), "-o", str(tmp_path / "out")]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, result.output
+        assert "nested too deeply" in result.stderr and "internal error" not in result.stderr
