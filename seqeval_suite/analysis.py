@@ -302,15 +302,38 @@ class ErrorReport:
             self.buckets[name] = {label: bins[label] for label in order if label in bins}
 
 
+#: Tokens of context an error example keeps on each side of what it marks. A longer
+#: sentence (a file without blank lines reads as one sentence of every token) is cut, an
+#: ellipsis showing where: whole, every example would copy it.
+EXAMPLE_CONTEXT = 50
+
+
 def _marked(tokens, n: int, g: Span | None, p: Span | None, gold_rows, pred_rows, nested: bool) -> dict:
-    """``marked_gold``/``marked_pred`` of an example about gold ``g`` and prediction ``p``."""
-    if not nested:
-        return {"marked_gold": mark(tokens, n, g), "marked_pred": mark(tokens, n, p)}
+    """``marked_gold``/``marked_pred`` of an example about gold ``g`` and prediction ``p``:
+    the sentence, or :data:`EXAMPLE_CONTEXT` tokens either side of the marked spans."""
     focus = [s for s in (g, p) if s is not None]
+    if nested:
+        marked = {name: [r[0] for r in rows if any(_overlaps(r[0], f) for f in focus)]
+                  for name, rows in (("marked_gold", gold_rows), ("marked_pred", pred_rows))}
+        shown = [s for spans in marked.values() for s in spans] + focus
+    else:
+        shown = focus
+    lo = max(0, min(s[0] for s in shown) - EXAMPLE_CONTEXT)
+    hi = min(n, max(s[1] for s in shown) + EXAMPLE_CONTEXT)
+    words = list(tokens[lo:hi]) if tokens is not None else ["_"] * (hi - lo)
+
+    def moved(span: Span | None) -> Span | None:
+        return None if span is None else (span[0] - lo, span[1] - lo, span[2])
+
+    def cut(text: str) -> str:
+        return ("… " if lo > 0 else "") + text + (" …" if hi < n else "")
+
+    if not nested:
+        return {"marked_gold": cut(mark(words, hi - lo, moved(g))), "marked_pred": cut(mark(words, hi - lo, moved(p)))}
     out = {}
-    for name, rows, own in (("marked_gold", gold_rows, g), ("marked_pred", pred_rows, p)):
-        spans = [r[0] for r in rows if any(_overlaps(r[0], f) for f in focus)]
-        out[name] = mark_nested(tokens, n, spans, spans.index(own) if own is not None else None)
+    for (name, spans), own in zip(marked.items(), (g, p)):
+        local = [moved(s) for s in spans]
+        out[name] = cut(mark_nested(words, hi - lo, local, spans.index(own) if own is not None else None))
     return out
 
 

@@ -196,3 +196,27 @@ def test_errors_reads_stdin_with_the_same_result_and_tokens(cli):
     assert from_stdin.exit_code == 0
     assert json.loads(from_stdin.stdout)["examples"] == json.loads(from_file.stdout)["examples"]
     assert "[Munich]LOC" in json.dumps(json.loads(from_stdin.stdout)["examples"])
+
+
+def test_examples_of_a_very_long_sentence_keep_context_around_the_error(write):
+    """A file without blank lines is one sentence: each error example used to hold the
+    whole of it twice (a 190k-token one ran out of memory); now 50 tokens either side."""
+    from seqeval_suite.analysis import EXAMPLE_CONTEXT
+
+    n = 3000
+    words = [f"w{k}" for k in range(n)]
+    gold_tags = ["O"] * n
+    pred_tags = ["O"] * n
+    gold_tags[1500], gold_tags[1501] = "B-PER", "I-PER"   # boundary error at 1500
+    pred_tags[1500] = "B-PER"
+    gold_tags[3], pred_tags[2998] = "B-LOC", "B-ORG"      # missed near the start, spurious near the end
+    gold = write("gold.conll", conll([list(zip(words, gold_tags))]))
+    pred = write("pred.conll", conll([list(zip(words, pred_tags))]))
+    examples = {e["category"]: e for e in analyze(gold, pred).to_dict()["examples"]}
+    boundary = examples["boundary"]
+    before = " ".join(words[1500 - EXAMPLE_CONTEXT:1500])
+    after = " ".join(words[1502:1502 + EXAMPLE_CONTEXT])
+    assert boundary["marked_gold"] == f"… {before} [w1500 w1501]PER {after} …"
+    assert boundary["marked_pred"] == f"… {before} [w1500]PER w1501 {after} …"
+    assert examples["missed"]["marked_gold"] == " ".join(words[:3]) + " [w3]LOC " + " ".join(words[4:54]) + " …"
+    assert examples["spurious"]["marked_pred"] == "… " + " ".join(words[2948:2998]) + " [w2998]ORG w2999"
