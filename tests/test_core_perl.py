@@ -123,3 +123,20 @@ def test_delimiter_splits_as_perl_split(pattern, lines):
                          check=True).stdout
     expected = [[] if row == "" else row.split("\x01") for row in out.split("\x02\n")[:-1]]
     assert [split_perl(line, pattern) for line in lines] == expected
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", " \n", "-X- O O\n\n-X- O O\n"])
+def test_input_without_tokens_reports_zero_tokens_as_perl_does(tmp_path, text):
+    """conlleval.pl prints its first line for 0 tokens (SPEC §3: the rest only when N > 0)
+    and exits 0; so does conlleval mode, with a warning."""
+    from click.testing import CliRunner
+
+    from seqeval_suite.cli import main
+
+    path = tmp_path / "in.txt"
+    path.write_bytes(text.encode())
+    expected = subprocess.run([PERL, "-e", SCRIPT], input=text.encode(), capture_output=True, check=True).stdout
+    assert expected == b"processed 0 tokens with 0 phrases; found: 0 phrases; correct: 0.\n"
+    result = CliRunner().invoke(main, ["evaluate", str(path), "--mode", "conlleval", "-f", "conlleval"])
+    assert result.exit_code == 0 and result.stdout.encode() == expected
+    assert "no tokens to score; conlleval.pl reports 0 tokens" in result.stderr

@@ -100,14 +100,18 @@ class Scorer:
         """The report of everything added.
 
         Raises:
-            DataError: nothing was added (the source names the empty input).
+            DataError: nothing was added (the source names the empty input), except in
+                conlleval mode, where an input without tokens reports 0 tokens, as
+                conlleval.pl does, with a warning.
         """
         source, options = self.source, self.options
         if options.mode == "conlleval":
-            if not self.state.sentences:
-                raise source.empty_error()
             conlleval_finish(self.state, source.ends_with_boundary, self.vocab.ce_type_names)
             report = _conlleval_report(self.state, self.vocab, options, source)
+            if not self.state.sentences:
+                # conlleval.pl reads no token and prints its first line (SPEC §3); so do
+                # we, saying why on stderr.
+                report.warnings.append(f"{source.empty_error().args[0]}; conlleval.pl reports 0 tokens")
         else:
             if not self.totals.sentences:
                 raise source.empty_error()
