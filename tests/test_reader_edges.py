@@ -88,3 +88,18 @@ def test_any_input_nested_too_deeply_is_a_data_error_not_an_internal_error(tmp_p
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 1, result.output
         assert "nested too deeply" in result.stderr and "internal error" not in result.stderr
+
+
+def test_lines_ending_with_the_delimiter_are_an_error_not_an_empty_tag_column(tmp_path):
+    """With --delimiter '\\t', 'EU\\tB-ORG\\tB-ORG\\t' has an empty last column: the
+    prediction tags were all '' (read as O, with a warning only: ORG 0/0/1)."""
+    path = tmp_path / "tt.tsv"
+    path.write_text("EU\tB-ORG\tB-ORG\t\nrejects\tO\tO\t\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"2 of 2 cells in the pred tag column are empty: do the lines end"):
+        evaluate(str(path), delimiter="\t")
+    # conlleval.pl's -d drops trailing empty fields, and so does conlleval mode
+    assert evaluate(str(path), delimiter="\t", mode="conlleval").per_type["ORG"].tp == 1
+    # a few empty cells stay invalid tags read as O, with a warning
+    path.write_text("EU\tB-ORG\tB-ORG\nrejects\tO\t\nto\tO\tO\n", encoding="utf-8")
+    report = evaluate(str(path), delimiter="\t")
+    assert report.per_type["ORG"].tp == 1 and any("''" in w for w in report.warnings)

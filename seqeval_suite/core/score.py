@@ -545,11 +545,22 @@ NOT_TAGS_SHARE, NOT_TAGS_MIN, NOT_TAGS_DISTINCT = 0.5, 10, 5
 
 def _check_not_a_tag_column(invalid: Counter, tokens: int, side: str, name: str) -> None:
     """Refuse to score a column that mostly holds no tags (``evaluate gold.conll`` on a
-    ``token tag`` file scores the token column as gold otherwise).
+    ``token tag`` file scores the token column as gold otherwise), or mostly empty cells
+    (lines ending with the ``--delimiter``).
 
     Raises:
         DataError: naming the input and showing some of the values.
     """
+    empty = invalid.get("", 0)
+    if empty > NOT_TAGS_SHARE * tokens:
+        # Only an explicit --delimiter makes empty cells: lines ending with it (conlleval.pl's
+        # -d drops such trailing empty fields; str.split keeps them).
+        raise DataError(
+            f"{name}: {empty} of {tokens} cells in the {side} tag column are empty: do the lines end with the "
+            "delimiter?",
+            hint="remove the trailing delimiter (e.g. sed 's/\\t$//'), or choose the columns with "
+                 "--gold-column/--pred-column",
+        )
     n = sum(invalid.values())
     if n < NOT_TAGS_MIN or n <= NOT_TAGS_SHARE * tokens or len(invalid) < NOT_TAGS_DISTINCT:
         return
