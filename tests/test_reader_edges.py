@@ -103,3 +103,23 @@ def test_lines_ending_with_the_delimiter_are_an_error_not_an_empty_tag_column(tm
     path.write_text("EU\tB-ORG\tB-ORG\nrejects\tO\t\nto\tO\tO\n", encoding="utf-8")
     report = evaluate(str(path), delimiter="\t")
     assert report.per_type["ORG"].tp == 1 and any("''" in w for w in report.warnings)
+
+
+def test_a_space_around_a_tag_makes_it_invalid_not_a_second_type(tmp_path):
+    """'B-ORG ' (a tab-separated field with a trailing space) was type 'ORG ', a second
+    ORG row beside the real one, with no warning; now an invalid tag, named in the
+    warning. conlleval mode keeps conlleval.pl's reading (its own 'ORG ' type)."""
+    path = tmp_path / "ts.tsv"
+    path.write_text("EU\tB-ORG \tB-ORG\nrejects\tO\tO\n", encoding="utf-8")
+    report = evaluate(str(path), delimiter="\t")
+    assert sorted(report.per_type) == ["ORG"] and report.invalid_tags["gold"] == 1
+    assert any("'B-ORG '" in w for w in report.warnings)
+    assert sorted(evaluate(str(path), delimiter="\t", mode="conlleval").per_type) == ["ORG", "ORG "]
+
+
+def test_conlleval_outside_bio_warnings_name_the_column(tmp_path):
+    path = tmp_path / "xy.txt"
+    path.write_text("w X-PER Y-PER\n", encoding="utf-8")
+    warnings = evaluate(str(path), mode="conlleval").warnings
+    assert any("1 gold tag outside the BIO family ('X-PER')" in w for w in warnings)
+    assert any("1 predicted tag outside the BIO family ('Y-PER')" in w for w in warnings)

@@ -702,8 +702,9 @@ def _conlleval_warnings(report: Report, misscored: str | None, outside: dict[str
             n = sum(c.values())
             common = sorted(c.items(), key=lambda item: (-item[1], item[0]))[:3]
             examples = ", ".join(repr(t) for t, _ in common)
+            column = " gold" if side == "gold" else " predicted"
             report.warnings.append(
-                f"{name}: {n} tag{'s' if n != 1 else ''} outside the BIO family ({examples}) "
+                f"{name}: {n}{column} tag{'s' if n != 1 else ''} outside the BIO family ({examples}) "
                 "scored as conlleval.pl scores them"
             )
 

@@ -181,9 +181,10 @@ class TagVocabulary:
 
     def _register(self, tag: str) -> None:
         parsed = self.table.parse(tag)
-        if not tag.isprintable():
+        if not tag.isprintable() or tag != tag.strip():
             # A zero-width, format, control or no-break-space character would make a
-            # second type that looks like the first (B-PER and B-PER + U+200B).
+            # second type that looks like the first (B-PER and B-PER + U+200B); so would
+            # a space around a tag, which only an explicit --delimiter leaves in a field.
             parsed = None
         rejected = None
         if self.strict and parsed is None:
