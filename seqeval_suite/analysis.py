@@ -325,15 +325,14 @@ def _marked(tokens, n: int, g: Span | None, p: Span | None, gold_rows, pred_rows
     def moved(span: Span | None) -> Span | None:
         return None if span is None else (span[0] - lo, span[1] - lo, span[2])
 
-    def cut(text: str) -> str:
-        return ("… " if lo > 0 else "") + text + (" …" if hi < n else "")
-
+    ends = ("… " if lo > 0 else "", " …" if hi < n else "")
     if not nested:
-        return {"marked_gold": cut(mark(words, hi - lo, moved(g))), "marked_pred": cut(mark(words, hi - lo, moved(p)))}
+        return {name: ends[0] + mark(words, hi - lo, moved(span)) + ends[1]
+                for name, span in (("marked_gold", g), ("marked_pred", p))}
     out = {}
     for (name, spans), own in zip(marked.items(), (g, p)):
         local = [moved(s) for s in spans]
-        out[name] = cut(mark_nested(words, hi - lo, local, spans.index(own) if own is not None else None))
+        out[name] = mark_nested(words, hi - lo, local, spans.index(own) if own is not None else None, ends=ends)
     return out
 
 
@@ -350,7 +349,8 @@ def mark(tokens: Sequence[str] | None, n: int, span: Span | None) -> str:
     return " ".join([*words[:start], "[" + " ".join(words[start:end]) + "]" + type_, *words[end:]])
 
 
-def mark_nested(tokens: Sequence[str] | None, n: int, spans: Sequence[Span], focus: int | None = None) -> str:
+def mark_nested(tokens: Sequence[str] | None, n: int, spans: Sequence[Span], focus: int | None = None,
+                ends: tuple[str, str] = ("", "")) -> str:
     """The sentence with every span in brackets followed by its type, brackets nesting
     as the spans do; the span at index ``focus`` (the one an example is about) is in
     braces instead.
@@ -358,7 +358,8 @@ def mark_nested(tokens: Sequence[str] | None, n: int, spans: Sequence[Span], foc
     Brackets cannot show two spans that cross (each holds a token of the other and one
     of its own), so such spans go into separate copies of the sentence joined by
     `` | ``: the first copy holds the focus and every span that crosses nothing before
-    it in sentence order (outer first), the next copy what is left, and so on.
+    it in sentence order (outer first), the next copy what is left, and so on. ``ends``
+    go before and after every copy (the ellipses of a cut sentence).
 
     >>> words = ["at", "Ulm", "University", "Hospital"]
     >>> mark_nested(words, 4, [(1, 4, "ORG"), (1, 3, "ORG"), (1, 2, "LOC")], focus=2)
@@ -368,7 +369,7 @@ def mark_nested(tokens: Sequence[str] | None, n: int, spans: Sequence[Span], foc
     """
     words = list(tokens) if tokens is not None else ["_"] * n
     if not spans:
-        return " ".join(words)
+        return ends[0] + " ".join(words) + ends[1]
     order = sorted(range(len(spans)), key=lambda k: (k != focus, spans[k][0], -spans[k][1], spans[k][2], k))
     groups: list[list[int]] = []
     for k in order:
@@ -377,7 +378,8 @@ def mark_nested(tokens: Sequence[str] | None, n: int, spans: Sequence[Span], foc
             groups.append([k])
         else:
             home.append(k)
-    return " | ".join(_bracketed(words, [(spans[k], k == focus) for k in group]) for group in groups)
+    return " | ".join(ends[0] + _bracketed(words, [(spans[k], k == focus) for k in group]) + ends[1]
+                      for group in groups)
 
 
 def _crosses(a: Span, b: Span) -> bool:

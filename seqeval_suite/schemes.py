@@ -61,6 +61,17 @@ def normalize_scheme(name: str) -> str:
     return upper
 
 
+def looks_like_another(tag: str) -> bool:
+    """Whether ``tag`` holds a character that would make it a second tag looking like a
+    first: invisible (zero-width, format, control, no-break space) or a space around it
+    (which only an explicit column delimiter leaves in a field). Such tags are invalid.
+
+    >>> looks_like_another("B-PER\u200b"), looks_like_another("B-PER "), looks_like_another("B-PER")
+    (True, True, False)
+    """
+    return not tag.isprintable() or tag != tag.strip()
+
+
 def parse_tag(tag: str, suffix: bool = False) -> tuple[str, str] | None:
     """Split a tag into ``(prefix, type)``, or return None when the tag is invalid.
 

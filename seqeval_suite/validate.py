@@ -18,6 +18,7 @@ from .schemes import (
     count_transitions,
     detect_scheme,
     ill_formed_transitions,
+    looks_like_another,
     normalize_scheme,
     parse_tag,
 )
@@ -157,7 +158,7 @@ def validate_file(
     for sentence in _sentences(str(path), fmt, column, reader_opts, counts):
         raw = []
         for k, tag in enumerate(sentence.tags):
-            parsed = parse_tag(tag, suffix) if tag.isprintable() else None  # no invisible characters
+            parsed = None if looks_like_another(tag) else parse_tag(tag, suffix)
             if parsed is None:
                 problems.append(Problem("invalid-tag", sentence.where[k],
                                         f"{_where(sentence, k)}: invalid tag {tag!r}"))

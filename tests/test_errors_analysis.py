@@ -220,3 +220,22 @@ def test_examples_of_a_very_long_sentence_keep_context_around_the_error(write):
     assert boundary["marked_pred"] == f"… {before} [w1500]PER w1501 {after} …"
     assert examples["missed"]["marked_gold"] == " ".join(words[:3]) + " [w3]LOC " + " ".join(words[4:54]) + " …"
     assert examples["spurious"]["marked_pred"] == "… " + " ".join(words[2948:2998]) + " [w2998]ORG w2999"
+
+
+def test_nested_examples_of_a_long_sentence_cut_every_copy(tmp_path):
+    """Crossing spans are shown in separate copies joined by ' | '; each copy of a cut
+    sentence carries its own ellipses."""
+    from seqeval_suite.analysis import analyze_nested
+
+    n = 300
+    layer1, layer2 = ["O"] * n, ["O"] * n
+    layer1[100:104] = ["B-ORG", "I-ORG", "I-ORG", "I-ORG"]
+    layer2[102:106] = ["B-LOC", "I-LOC", "I-LOC", "I-LOC"]  # crosses the ORG
+    gold = tmp_path / "g.conll"
+    pred = tmp_path / "p.conll"
+    gold.write_text("".join(f"w{k} {a} {b}\n" for k, (a, b) in enumerate(zip(layer1, layer2))) + "\n")
+    pred.write_text("".join(f"w{k} {a} O\n" for k, a in enumerate(layer1)) + "\n")
+    examples = analyze_nested(str(gold), str(pred), layers="1,2").to_dict()["examples"]
+    copies = [c for e in examples for c in e["marked_gold"].split(" | ")]
+    assert len(copies) >= 2
+    assert all(c.startswith("… w50 ") and c.endswith(" w155 …") for c in copies), copies

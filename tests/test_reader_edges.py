@@ -123,3 +123,32 @@ def test_conlleval_outside_bio_warnings_name_the_column(tmp_path):
     warnings = evaluate(str(path), mode="conlleval").warnings
     assert any("1 gold tag outside the BIO family ('X-PER')" in w for w in warnings)
     assert any("1 predicted tag outside the BIO family ('Y-PER')" in w for w in warnings)
+
+
+def test_empty_cells_not_at_a_line_end_stay_invalid_tags_with_a_warning(tmp_path):
+    """The empty-column error is for the last field of delimiter-split lines only: empty
+    JSON Lines tags, or empty cells in columns chosen mid-line, stay warnings."""
+    gold, pred = tmp_path / "g.jsonl", tmp_path / "e.jsonl"
+    gold.write_text('{"tokens": ["a", "b", "c"], "tags": ["B-PER", "O", "O"]}\n', encoding="utf-8")
+    pred.write_text('{"tokens": ["a", "b", "c"], "tags": ["B-PER", "", ""]}\n', encoding="utf-8")
+    assert evaluate(str(gold), str(pred)).per_type["PER"].tp == 1
+    mid = tmp_path / "mid.tsv"
+    mid.write_text("John\tB-PER\tB-PER\t0.9\nSmith\t\t\t0.1\nlives\t\t\t0.2\nhere\t\t\t0.3\n\n", encoding="utf-8")
+    report = evaluate(str(mid), delimiter="\t", gold_column=1, pred_column=2)
+    assert report.per_type["PER"].tp == 1 and any("invalid tags read as O" in w for w in report.warnings)
+
+
+def test_validate_names_a_tag_with_a_space_around_it(tmp_path):
+    from seqeval_suite.validate import validate_file
+
+    path = tmp_path / "vs.tsv"
+    path.write_text("John\tB-PER \nSmith\tI-PER \nlives\tO\nParis\tB-LOC\n\n", encoding="utf-8")
+    found = [p.message for p in validate_file(str(path), delimiter="\t").problems if p.kind == "invalid-tag"]
+    assert any("'B-PER '" in m for m in found) and any("'I-PER '" in m for m in found)
+
+
+def test_conlleval_zero_token_warning_names_the_input(tmp_path):
+    path = tmp_path / "blank.txt"
+    path.write_text("\n\n-X- x O\n", encoding="utf-8")
+    warnings = evaluate(str(path), mode="conlleval").warnings
+    assert any(w.startswith(f"{path}: no tokens to score; conlleval.pl reports 0 tokens") for w in warnings)

@@ -111,7 +111,10 @@ class Scorer:
             if not self.state.sentences:
                 # conlleval.pl reads no token and prints its first line (SPEC §3); so do
                 # we, saying why on stderr.
-                report.warnings.append(f"{source.empty_error().args[0]}; conlleval.pl reports 0 tokens")
+                why = source.empty_error().args[0]
+                if not why.startswith(source.gold_name):
+                    why = f"{source.gold_name}: {why}"
+                report.warnings.append(f"{why}; conlleval.pl reports 0 tokens")
         else:
             if not self.totals.sentences:
                 raise source.empty_error()
@@ -506,7 +509,7 @@ def _span_report(totals: _Totals, vocab: TagVocabulary, options: Options, source
     report.tokens, report.sentences, report.correct_tags = totals.tokens, totals.sentences, totals.correct_tags
     invalid = {side: _invalid_by_tag(totals.tag_counts[side], vocab) for side in ("gold", "pred")}
     for side, name in (("gold", source.gold_name), ("pred", source.pred_name)):
-        _check_not_a_tag_column(invalid[side], totals.tokens, side, name)
+        _check_not_a_tag_column(invalid[side], totals.tokens, side, name, source.trailing_column(side))
     report.types_present = _types_present(totals.tag_counts.values(), vocab.type_of, vocab.type_names)
     report.invalid_tags = {side: sum(c.values()) for side, c in invalid.items()}
     if totals.partial is not None:
@@ -543,16 +546,17 @@ def _span_report(totals: _Totals, vocab: TagVocabulary, options: Options, source
 NOT_TAGS_SHARE, NOT_TAGS_MIN, NOT_TAGS_DISTINCT = 0.5, 10, 5
 
 
-def _check_not_a_tag_column(invalid: Counter, tokens: int, side: str, name: str) -> None:
+def _check_not_a_tag_column(invalid: Counter, tokens: int, side: str, name: str, trailing: bool = False) -> None:
     """Refuse to score a column that mostly holds no tags (``evaluate gold.conll`` on a
-    ``token tag`` file scores the token column as gold otherwise), or mostly empty cells
-    (lines ending with the ``--delimiter``).
+    ``token tag`` file scores the token column as gold otherwise), or, when the tags are
+    the last field of lines split on a delimiter (``trailing``), mostly empty cells: lines
+    ending with the ``--delimiter``.
 
     Raises:
         DataError: naming the input and showing some of the values.
     """
     empty = invalid.get("", 0)
-    if empty > NOT_TAGS_SHARE * tokens:
+    if trailing and empty > NOT_TAGS_SHARE * tokens:
         # Only an explicit --delimiter makes empty cells: lines ending with it (conlleval.pl's
         # -d drops such trailing empty fields; str.split keeps them).
         raise DataError(

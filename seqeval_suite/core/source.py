@@ -75,6 +75,11 @@ class BlockSource:
         """The error for input without a sentence."""
         return DataError("no tokens to score", hint="the input holds no sentences")
 
+    def trailing_column(self, side: str) -> bool:
+        """Whether ``side``'s (``gold`` or ``pred``) tags are the last field of lines split
+        on an explicit delimiter, so that empty tags may come from lines ending with it."""
+        return False
+
 
 # ----------------------------------------------------------------------------- CoNLL
 def side_ids(block, column: int, vocab, name: str, hint: str | None = None):
@@ -131,6 +136,7 @@ class ConllSource(BlockSource):
         self.g_col = g_col if options.gold_column is None else options.gold_column
         self.p_col = p_col if options.pred_column is None else options.pred_column
         self.conlleval = conlleval
+        self.delimiter = options.delimiter
         opts = dict(conlleval=conlleval, delimiter=options.delimiter, comments=options.comments,
                     encoding=options.encoding)
         g_cols = (self.g_col, self.p_col) if self.one_file else (self.g_col,)
@@ -170,6 +176,9 @@ class ConllSource(BlockSource):
             if not reader.nonblank:
                 return reader.empty_error()
         return super().empty_error()
+
+    def trailing_column(self, side: str) -> bool:
+        return self.delimiter is not None and (self.g_col if side == "gold" else self.p_col) == -1
 
     def side_blocks(self) -> Iterator[tuple]:
         """``(gold block, [pred block per prediction input], sentences before them)``,
@@ -291,6 +300,9 @@ class _PredView(BlockSource):
 
     def empty_error(self) -> DataError:
         return self.source.empty_error()
+
+    def trailing_column(self, side: str) -> bool:
+        return self.source.trailing_column(side)
 
 
 def check_aligned(g: Sentence, p: Sentence, index: int, g_name: str, p_name: str, gold_col: int,

@@ -9,7 +9,7 @@ object is made per token.
 """
 from __future__ import annotations
 
-from ..schemes import PREFIX_CODE, SCHEME_PREFIXES, TagTable, parse_tag, strict_type
+from ..schemes import PREFIX_CODE, SCHEME_PREFIXES, TagTable, looks_like_another, parse_tag, strict_type
 
 _WORDS = 4
 #: Odd multipliers that mix a tag's 8-byte words into one key.
@@ -181,10 +181,7 @@ class TagVocabulary:
 
     def _register(self, tag: str) -> None:
         parsed = self.table.parse(tag)
-        if not tag.isprintable() or tag != tag.strip():
-            # A zero-width, format, control or no-break-space character would make a
-            # second type that looks like the first (B-PER and B-PER + U+200B); so would
-            # a space around a tag, which only an explicit --delimiter leaves in a field.
+        if looks_like_another(tag):  # B-PER + U+200B, or 'B-PER ', would be a second PER type
             parsed = None
         rejected = None
         if self.strict and parsed is None:
