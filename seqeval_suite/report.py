@@ -117,6 +117,9 @@ class Report:
     exact_per_type: dict[str, Counts] | None = field(default=None, repr=False)
     match_cells: SentenceCounts | None = field(default=None, repr=False)
     micro_override: Counts | None = field(default=None, repr=False)
+    #: Input display name -> its role (``gold``, ``prediction``, ``input``): the JSON
+    #: names inputs by role in its warnings (:func:`by_role`).
+    input_names: dict[str, str] = field(default_factory=dict, repr=False)
     #: Per sentence, the number of ``-DOCSTART-`` lines before it in gold (CoNLL input;
     #: None for other inputs): the document units of ``compare --unit document``.
     sentence_documents: Any = field(default=None, repr=False)
@@ -233,7 +236,7 @@ class Report:
             "invalid_tags": dict(self.invalid_tags),
             "ill_formed": {"kind": self.ill_formed_kind, **self.ill_formed},
             "zero_division": 0.0,
-            "warnings": list(self.warnings),
+            "warnings": [by_role(w, self.input_names) for w in self.warnings],
         }
         if self.beta != 1.0:
             out["beta"] = self.beta
@@ -271,3 +274,21 @@ class Report:
         counts = [c for c in ("tp", "fp", "fn", "support", "predicted", "cor", "inc", "par", "mis", "spu",
                               "possible", "actual") if c in frame]
         return frame.astype({c: "Int64" for c in counts})
+
+
+def by_role(message: str, names: dict[str, str]) -> str:
+    """``message`` with each input's display name, where it stands as a word (at the
+    start or after a space or ``(``; before ``:``, a space, ``,``, ``;``, ``)`` or the
+    end), replaced by its role. Results name no file paths (SPEC §4), so the same data
+    give the same JSON whether read from a path, a pipe or a ``.gz`` file; stderr still
+    names the files.
+
+    >>> by_role("p.conll:3: 1 invalid tag read as O", {"p.conll": "prediction"})
+    'prediction:3: 1 invalid tag read as O'
+    """
+    import re
+
+    for name, role in sorted(names.items(), key=lambda item: -len(item[0])):
+        if name and name in message:
+            message = re.sub(r"(?<![^\s(])" + re.escape(name) + r"(?=[:\s,;)]|$)", role, message)
+    return message

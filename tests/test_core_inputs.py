@@ -584,3 +584,18 @@ def _spans_of(tags: list[str]) -> list[tuple[int, int, str]]:
                 end += 1
             spans.append((k, end, tag[2:]))
     return spans
+
+
+def test_json_with_warnings_is_the_same_from_every_gold_form(cli, tmp_path):
+    """Warnings name files on stderr, but the JSON names inputs by role (SPEC §4: no file
+    paths in results), so a path, stdin, a FIFO, process substitution and a .gz give the
+    same JSON even when the data warn (an invalid tag, -DOCSTART- lines in one file)."""
+    gold, pred = tmp_path / "gold.conll", tmp_path / "pred.conll"
+    gold.write_text("-DOCSTART- O\n\nEU B-ORG\nrejects O\nGerman B-MISC\n\nPeter B-PER\nBlackburn I-PER\n\n")
+    pred.write_text("EU B-ORG\nrejects I-\nGerman B-MISC\n\nPeter B-PER\nBlackburn B-PER\n\n")
+    reference, runs = input_forms(cli, "evaluate", gold, after=(pred, "-f", "json"))
+    warnings = json.loads(reference.stdout)["warnings"]
+    assert any(w.startswith("-DOCSTART- lines differ: gold has 1, prediction has 0") for w in warnings), warnings
+    assert any(w.startswith("prediction:2: 1 invalid tag") for w in warnings), warnings
+    assert str(tmp_path) not in reference.stdout.decode()
+    assert_all_same(reference, runs, bash_missing=not shutil.which("bash"))

@@ -120,6 +120,8 @@ class Scorer:
                 raise source.empty_error()
             report = _span_report(self.totals, self.vocab, options, source)
         report.sentence_documents = self.documents.array()
+        report.input_names = ({source.gold_name: "input"} if source.gold_name == source.pred_name
+                              else {source.gold_name: "gold", source.pred_name: "prediction"})
         report.beta, report.level = options.beta, options.level
         return report
 
