@@ -42,6 +42,7 @@ from typing import Iterable, Sequence
 from .counts import Counts
 from .errors import UsageError
 from .partial import SCHEMAS, PartialMatcher
+from .report import by_role
 
 Span = tuple[int, int, str]
 
@@ -169,6 +170,8 @@ class ErrorReport:
     #: The core's :class:`~seqeval_suite.report.Report` of the same scoring (flat input),
     #: which lists the types present for ``--types`` checks.
     scored: object = field(default=None, repr=False, compare=False)
+    #: Input display name -> role, for the JSON's warnings (:func:`~seqeval_suite.report.by_role`).
+    input_names: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     # -- totals --------------------------------------------------------------------
     def overall(self, side: str) -> Counter:
@@ -237,7 +240,7 @@ class ErrorReport:
             "partial_match": self.partial.results(),
             "buckets": {name: {label: b.counts().scores() for label, b in bins.items()}
                         for name, bins in self.buckets.items()},
-            "warnings": list(self.warnings),
+            "warnings": [by_role(w, self.input_names) for w in self.warnings],
             **({"nested": self.nesting} if self.nesting is not None else {}),
         }
 
@@ -485,6 +488,7 @@ def analyze(gold, pred=None, *, train=None, top: int = 10, mode: str = "lenient"
     report.warnings.extend(source.warnings)
     report.scored = scored  # the core's report: types present, for --types checks
     names = {"gold": source.gold_name, "pred": source.pred_name}
+    report.input_names = scored.input_names
     for side, n in scored.invalid_tags.items():
         if n:
             report.warnings.append(f"{names[side]}: {n} invalid tags read as O")

@@ -239,3 +239,14 @@ def test_nested_examples_of_a_long_sentence_cut_every_copy(tmp_path):
     copies = [c for e in examples for c in e["marked_gold"].split(" | ")]
     assert len(copies) >= 2
     assert all(c.startswith("… w50 ") and c.endswith(" w155 …") for c in copies), copies
+
+
+def test_errors_json_names_inputs_by_role(tmp_path):
+    gold, pred = tmp_path / "g.conll", tmp_path / "p.conll"
+    gold.write_text("w B-PER\nx O\n\n", encoding="utf-8")
+    pred.write_text("-DOCSTART- O\n\nw B-PER\nx I-\n\n", encoding="utf-8")
+    report = analyze(str(gold), str(pred))
+    assert any(str(pred) in w for w in report.warnings)  # stderr names the files
+    data = report.to_dict()
+    assert data["warnings"] and not any(str(tmp_path) in w for w in data["warnings"])
+    assert "-DOCSTART- lines differ: gold has 0, prediction has 1; documents are taken from gold" in data["warnings"]
