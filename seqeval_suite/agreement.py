@@ -49,6 +49,7 @@ from .io.formats import detect_format
 from .consensus import Consensus, Crowd, build_consensus, method_name, read_gold
 from .kappa import Statistic, cohen_kappa_joint, fleiss_kappa, krippendorff_alpha
 from .nested import SPAN_FORMATS, evaluate_nested, parse_layers
+from .report import by_role
 from .report import SCHEMA_VERSION, Report
 from .schemes import TagTable
 from .signature import signature
@@ -188,6 +189,9 @@ class AgreementReport:
     labelled: dict[str, int] = field(default_factory=dict)
     fleiss_sentences: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: Input display name -> annotator name (``input`` for a file of several annotators,
+    #: ``gold`` for the gold file): the JSON's warnings name inputs so (SPEC §4).
+    input_names: dict[str, str] = field(default_factory=dict, repr=False)
     disagreements: list[dict] | None = None
     #: Set when the input was nested (layered CoNLL or span files): see :class:`NestedInput`.
     nested: NestedInput | None = None
@@ -291,7 +295,7 @@ class AgreementReport:
             "consensus": self.consensus.to_dict() if self.consensus is not None else None,
             "quality": {q.name: q.to_dict() for q in self.quality} if self.quality is not None else None,
             "consensus_vs_gold": self.consensus_vs_gold.to_dict() if self.consensus_vs_gold is not None else None,
-            "warnings": list(self.warnings),
+            "warnings": [by_role(w, self.input_names) for w in self.warnings],
         } | ({"nested": self.nested.to_dict()} if self.nested is not None else {})
 
     def quality_ranking(self) -> list[AnnotatorQuality]:
@@ -459,6 +463,7 @@ def agree(
         labelled={a.name: sum(a.labelled) for a in corpus.annotations},
     )
     report.warnings.extend(corpus.warnings)
+    report.input_names = _input_names(corpus, gold_file)
     for a in corpus.annotations:
         if a.partial:
             where = f" (first at {a.source}:{a.partial_line})" if a.partial_line is not None else ""
@@ -486,6 +491,18 @@ def agree(
     if disagreements:
         report.disagreements = find_disagreements(corpus, options, consensus=report.consensus)
     return report
+
+
+def _input_names(corpus: Corpus, gold_file) -> dict[str, str]:
+    """Each input's display name -> the name the JSON's warnings give it: the annotator's
+    name, ``input`` for a file holding several annotators, ``gold`` for the gold file."""
+    names: dict[str, str] = {}
+    for a in corpus.annotations:
+        if a.source:
+            names[a.source] = a.name if a.source not in names else "input"
+    if isinstance(gold_file, (str, os.PathLike)):
+        names[display_name(gold_file)] = "gold"
+    return names
 
 
 def _consensus_settings(consensus, min_votes, ds_tol, ds_max_iter, ds_smoothing) -> dict:

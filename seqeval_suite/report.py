@@ -290,5 +290,5 @@ def by_role(message: str, names: dict[str, str]) -> str:
 
     for name, role in sorted(names.items(), key=lambda item: -len(item[0])):
         if name and name in message:
-            message = re.sub(r"(?<![^\s(])" + re.escape(name) + r"(?=[:\s,;)]|$)", role, message)
+            message = re.sub(r"(?<![^\s(])" + re.escape(name) + r"(?=[:\s,;)]|$)", lambda _: role, message)
     return message

@@ -98,3 +98,23 @@ def test_readme_shows_real_demo_output(cli):
     finally:
         os.chdir(cwd)
     assert out.strip() in section
+
+
+def test_agree_json_warnings_name_annotators_not_paths(tmp_path):
+    """SPEC §4: results carry no file paths; stderr still names the files."""
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from seqeval_suite.cli import main
+
+    (tmp_path / "a.conll").write_text("w B-PER\nx O\n\n")
+    (tmp_path / "b.conll").write_text("w B-PER\nx I-\n\n")
+    (tmp_path / "c.conll").write_text("-DOCSTART- O\n\nw B-PER\nx O\n\n")
+    result = CliRunner().invoke(main, ["agree", *(str(tmp_path / f"{n}.conll") for n in "abc"), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    warnings = _json.loads(result.stdout)["warnings"]
+    assert "-DOCSTART- lines differ: a has 0, b has 0, c has 1; documents are taken from each pair's reference" \
+        in warnings
+    assert any(w.startswith("b:2: 1 invalid tag read as O") for w in warnings)
+    assert str(tmp_path) in result.stderr and not any(str(tmp_path) in w for w in warnings)
