@@ -562,7 +562,7 @@ def _crowd(corpus: Corpus, options: Options) -> Crowd:
     decoded, type_names = _decoded(corpus, options)
     labelled = np.array([np.frombuffer(a.labelled, dtype=np.uint8) for a in corpus.annotations], dtype=bool)
     return Crowd([a.name for a in corpus.annotations], np.frombuffer(corpus.offsets, dtype=np.int64), labelled,
-                 decoded, type_names, _tokens(corpus))
+                 decoded, type_names, _tokens(corpus), corpus.sentence_documents, corpus.docstarts)
 
 
 def _tokens(corpus: Corpus) -> list[str] | None:

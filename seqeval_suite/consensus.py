@@ -384,6 +384,8 @@ class Crowd:
             end within the sentence, end exclusive; type indexes ``type_names``).
         type_names: the names the type ids index.
         tokens: every token's text in corpus order (None when the input has none).
+        documents, docstarts: each sentence's ``-DOCSTART-`` count and the input's
+            (CoNLL input that marks documents; else None and 0).
     """
 
     names: list[str]
@@ -392,6 +394,8 @@ class Crowd:
     entities: list[tuple]
     type_names: list[str]
     tokens: list[str] | None = None
+    documents: list[int] | None = None
+    docstarts: int = 0
 
     @property
     def sentences(self) -> int:
@@ -467,6 +471,8 @@ class Consensus:
     fit: DawidSkeneFit | None = field(default=None, repr=False)
     offsets: object = field(default=None, repr=False)
     tokens: list[str] | None = field(default=None, repr=False)
+    documents: list[int] | None = field(default=None, repr=False)
+    docstarts: int = field(default=0, repr=False)
 
     @property
     def entities(self) -> int:
@@ -556,14 +562,14 @@ def build_consensus(crowd: Crowd, method: str, *, min_votes: int | None = None, 
                       "overlaps": "more votes, then longer, then earlier, then type name",
                       "quality_model": {"method": "dawid-skene", **ds_parameters}}
         return Consensus(method, spans, parameters, labelled=covered, dropped=dropped, fit=fit, offsets=offsets,
-                         tokens=crowd.tokens)
+                         tokens=crowd.tokens, documents=crowd.documents, docstarts=crowd.docstarts)
     if len(fit.items) and not np.any(fit.shared):
         raise DataError("no token has two annotators: Dawid-Skene cannot tell an annotator's errors from the truth",
                         hint="use --consensus majority, which keeps each annotator's entities there")
     spans = _decode_fit(fit, offsets, types)
     parameters = {**ds_parameters, "decoding": "Viterbi over valid IOB2 sequences on the log posteriors"}
     return Consensus(method, spans, parameters, fit.iterations, fit.converged, labelled=covered, fit=fit,
-                     offsets=offsets, tokens=crowd.tokens)
+                     offsets=offsets, tokens=crowd.tokens, documents=crowd.documents, docstarts=crowd.docstarts)
 
 
 def _decode_fit(fit: DawidSkeneFit, offsets, types: Sequence[str]) -> list[list[Span]]:
@@ -617,9 +623,10 @@ def output_format(path: str | os.PathLike) -> str:
 
 def write_consensus(path: str | os.PathLike, consensus: Consensus, *, scheme: str = "IOB2",
                     suffix: bool = False) -> int:
-    """Write the consensus atomically: CoNLL (``token tag``; the tag alone when the
-    input had no tokens, as files of tags alone) or, for a ``.jsonl`` name, JSON Lines
-    ``{"tokens", "tags"}``; tags in ``scheme``. Returns how many adjacent same-type
+    """Write the consensus atomically: CoNLL (``token tag``, with the input's
+    ``-DOCSTART-`` lines; the tag alone when the input had no tokens, as files of tags
+    alone) or, for a ``.jsonl`` name, JSON Lines ``{"tokens", "tags"}``; tags in
+    ``scheme``. Returns how many adjacent same-type
     entities an IO output merged.
 
     Raises:
@@ -646,7 +653,8 @@ def write_consensus(path: str | os.PathLike, consensus: Consensus, *, scheme: st
                                 for s, tags in enumerate(tag_lists)])
     else:
         write_text(path, conll_text([(tokens[int(offsets[s]):int(offsets[s + 1])], tags)
-                                     for s, tags in enumerate(tag_lists)]))
+                                     for s, tags in enumerate(tag_lists)],
+                                    documents=consensus.documents, docstarts=consensus.docstarts))
     return sum(adjacent_same_type(spans) for spans in consensus.spans) if scheme == "IO" else 0
 
 

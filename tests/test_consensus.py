@@ -523,3 +523,25 @@ def test_gold_file_over_other_tokens_exits_1_naming_files_and_sentence(cli, writ
     assert result.exit_code == 1, result.stderr
     assert message in result.stderr and "gold.conll" in result.stderr and "all.conll" in result.stderr
     assert result.stdout == "" and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("method", ["majority", "dawid-skene"])
+def test_consensus_conll_keeps_the_documents_of_the_input(cli, write, tmp_path, method):
+    """The consensus written as CoNLL has the annotators' -DOCSTART- lines (it had none,
+    so a CoNLL-2003-style consensus lost its documents), from separate files or from the
+    columns of one file; an input without them gets none."""
+    text = "-DOCSTART- O\n\nEU B-ORG\nrejects O\n\nPeter B-PER\n\n-DOCSTART- O\n\nBonn {}\n\n-DOCSTART- O\n\n"
+    files = [write(f"{n}.conll", text.format(tag)) for n, tag in (("a", "B-LOC"), ("b", "O"), ("c", "B-LOC"))]
+    target = tmp_path / "cons.conll"
+    result = cli("agree", *files, "--consensus", method, "--consensus-output", target, "-q")
+    assert result.exit_code == 0, result.stderr
+    assert target.read_text() == text.format("B-LOC")
+    columns = write("all.conll", "-DOCSTART- O O O\n\nEU B-ORG B-ORG B-ORG\nrejects O O O\n\n"
+                                 "Peter B-PER B-PER B-PER\n\n-DOCSTART- O O O\n\nBonn B-LOC O B-LOC\n\n"
+                                 "-DOCSTART- O O O\n\n")
+    result = cli("agree", columns, "--columns", "1,2,3", "--consensus", method, "--consensus-output", target, "-q")
+    assert result.exit_code == 0, result.stderr
+    assert target.read_text() == text.format("B-LOC")
+    plain = [write(f"p{n}.conll", "EU B-ORG\nrejects O\n\n") for n in "ab"]
+    assert cli("agree", *plain, "--consensus", method, "--consensus-output", target, "-q").exit_code == 0
+    assert target.read_text() == "EU B-ORG\nrejects O\n\n"

@@ -170,6 +170,10 @@ class Corpus:
     warnings: list[str] = field(default_factory=list)
     #: The distinct tags of all annotators; ``Annotation.ids`` index it (see :func:`seqeval_suite.agreement._encode`).
     tag_names: list[str] | None = None
+    #: CoNLL input that marks documents: each sentence's count of ``-DOCSTART-`` lines
+    #: before it, and the count in the whole input (the first file's), else None and 0.
+    sentence_documents: list[int] | None = None
+    docstarts: int = 0
 
     def tags_of(self, k: int) -> list[str]:
         """Annotator k's tags as strings (made from the integer ids when only those were read)."""
@@ -337,7 +341,7 @@ def _read_files(paths: Sequence[str], names: Sequence[str], tag_column: int, opt
         vocab = TagVocabulary(False, "auto", False)  # only interns tags: lenient parsing never refuses one
         ids: list[list] = [[] for _ in readers]
         lines: list[list] = [[] for _ in readers]
-        firsts, tokens, done = [], 0, 0
+        firsts, documents, tokens, done = [], [], 0, 0
         token_text: list[str] | None = [] if keep_tokens else None
         while (first_block := readers[0].take()) is not None:
             blocks = [first_block] + [r.take(first_block.n_sentences, readers[0].bytes_taken) for r in readers[1:]]
@@ -352,6 +356,7 @@ def _read_files(paths: Sequence[str], names: Sequence[str], tag_column: int, opt
                 for k in range(first_block.n_sentences):
                     token_text.extend(first_block.sentence(k).column(0))
             firsts.append(first_block.sentence_first + tokens)
+            documents.append(first_block.sentence_document)
             tokens += first_block.n_tokens
             done += first_block.n_sentences
         for reader in readers[1:]:
@@ -364,6 +369,7 @@ def _read_files(paths: Sequence[str], names: Sequence[str], tag_column: int, opt
     corpus = Corpus([Annotation(n, r.name, tags=None, reader=r) for n, r in zip(names, readers)])
     if not _fill_arrays(corpus, vocab, ids, lines, firsts, tokens, missing, token_text):
         return corpus
+    _note_documents(corpus, documents, readers[0].documents)
     documents = {r.name: r.documents for r in readers}
     if len(set(documents.values())) > 1:
         listed = ", ".join(f"{name} has {n}" for name, n in documents.items())
@@ -391,6 +397,16 @@ def _fill_arrays(corpus: Corpus, vocab, ids: list[list], lines: list[list], firs
         annotation.lines = array("i", np.concatenate(lines[k]).astype(np.int32).tobytes())
         _coverage(annotation, is_missing[annotation.ids], starts, tokens)
     return True
+
+
+def _note_documents(corpus: Corpus, per_block: list, docstarts: int) -> None:
+    """Keep each sentence's ``-DOCSTART-`` count (blocks' ``sentence_document`` arrays)
+    when the input marks documents, so a consensus written as CoNLL keeps them."""
+    import numpy as np
+
+    if docstarts:
+        corpus.sentence_documents = np.concatenate(per_block).astype(np.int64).tolist()
+        corpus.docstarts = docstarts
 
 
 def _check_blocks(first_block, block, first_reader, reader, done: int, tag_column: int) -> None:
@@ -473,7 +489,7 @@ def _read_columns(path: str, columns: Sequence[int], names: Sequence[str], optio
     vocab = TagVocabulary(False, "auto", False)  # only interns tags: lenient parsing never refuses one
     ids: list[list] = [[] for _ in columns]
     lines: list = []
-    firsts, tokens = [], 0
+    firsts, documents, tokens = [], [], 0
     token_text: list[str] | None = [] if keep_tokens else None
     try:
         while (block := reader.take()) is not None:
@@ -484,12 +500,14 @@ def _read_columns(path: str, columns: Sequence[int], names: Sequence[str], optio
                 for k in range(block.n_sentences):
                     token_text.extend(block.sentence(k).column(0))
             firsts.append(block.sentence_first + tokens)
+            documents.append(block.sentence_document)
             tokens += block.n_tokens
     finally:
         reader.close()
     sources = [f"{reader.name}[{c}]" for c in columns]
     corpus = Corpus([Annotation(n, s, tags=None, reader=reader) for n, s in zip(names, sources)])
-    _fill_arrays(corpus, vocab, ids, [lines] * len(columns), firsts, tokens, missing, token_text)
+    if _fill_arrays(corpus, vocab, ids, [lines] * len(columns), firsts, tokens, missing, token_text):
+        _note_documents(corpus, documents, reader.documents)
     return corpus
 
 
