@@ -496,7 +496,7 @@ def agree_floor_note(size: int, by_label: dict[str, Result]) -> str | None:
     what the target (``AGREE_TARGET`` x one two-file evaluate call) comes to in that
     floor's terms; None without the rows."""
     floor, pair = by_label.get(ANNOTATOR_FLOOR), by_label.get(EVALUATE_PAIR)
-    agree = next((r for label, r in by_label.items() if label.startswith("seqeval-suite agree")), None)
+    agree = next((r for r in by_label.values() if r.row.target == "agree"), None)
     if any(r is None or r.error for r in (floor, pair, agree)):
         return None
     return (f"agree at {size:,} tokens: {agree.seconds / floor.seconds:.2f}x the read-and-split floor of its "

@@ -49,8 +49,7 @@ from .io.formats import detect_format
 from .consensus import Consensus, Crowd, build_consensus, method_name, read_gold
 from .kappa import Statistic, cohen_kappa_joint, fleiss_kappa, krippendorff_alpha
 from .nested import SPAN_FORMATS, evaluate_nested, parse_layers
-from .report import by_role
-from .report import SCHEMA_VERSION, Report
+from .report import SCHEMA_VERSION, Report, by_role
 from .schemes import TagTable
 from .signature import signature
 
@@ -493,13 +492,16 @@ def agree(
     return report
 
 
-def _input_names(corpus: Corpus, gold_file) -> dict[str, str]:
+def _input_names(corpus: Corpus, gold_file: str | os.PathLike | None) -> dict[str, str]:
     """Each input's display name -> the name the JSON's warnings give it: the annotator's
     name, ``input`` for a file holding several annotators, ``gold`` for the gold file."""
     names: dict[str, str] = {}
     for a in corpus.annotations:
-        if a.source:
+        if a.source:  # FILE, or FILE[k] for the columns of one file
             names[a.source] = a.name if a.source not in names else "input"
+        reader = getattr(a.reader, "name", None)
+        if reader and reader != a.source:  # a file of several annotators' columns is no one's
+            names[reader] = "input"
     if isinstance(gold_file, (str, os.PathLike)):
         names[display_name(gold_file)] = "gold"
     return names

@@ -369,6 +369,8 @@ def mark_nested(tokens: Sequence[str] | None, n: int, spans: Sequence[Span], foc
     'at [[{Ulm}LOC University]ORG Hospital]ORG'
     >>> mark_nested(["a", "b", "c"], 3, [(0, 2, "X"), (1, 3, "Y")])
     '[a b]X c | a [b c]Y'
+    >>> mark_nested(["a", "b", "c"], 3, [(0, 2, "X"), (1, 3, "Y")], ends=("… ", " …"))
+    '… [a b]X c … | … a [b c]Y …'
     """
     words = list(tokens) if tokens is not None else ["_"] * n
     if not spans:
@@ -554,6 +556,7 @@ def analyze_nested(gold, pred=None, *, layers=None, type_map=None, format_in=Non
                             sentence.tokens, k, sentence.line, seen, nested=True, document=document)
     report.sort_buckets()
     report.warnings.extend(scored.warnings)
+    report.input_names = scored.input_names
     return report
 
 

@@ -68,6 +68,8 @@ def evaluate(
         suffix: tags read ``TYPE-PREFIX`` (``PER-B``).
         types: score only these entity types.
         delimiter: column separator (default: any whitespace; conlleval: one space).
+            In conlleval mode it is a regular expression, as conlleval.pl's ``-d``
+            (Python's ``re`` standing in for Perl's: Perl-only syntax is refused).
         gold_column, pred_column: tag column indices (default: the last column of each
             file, or the last two columns of a one-file input).
         comments: skip lines starting with ``#``.
@@ -90,7 +92,16 @@ def evaluate(
             ``precision_recall_fscore_support`` on the token types without O.
 
     Returns:
-        A :class:`~seqeval_suite.report.Report`.
+        A :class:`~seqeval_suite.report.Report`. In conlleval mode an input without
+        tokens gives conlleval.pl's report of 0 tokens, with a warning (SPEC §3).
+
+    Raises:
+        UsageError: impossible settings (an unknown mode or schema, strict mode without
+            a scheme, a conlleval ``delimiter`` that is not a regular expression).
+        DataError: input that cannot be scored, naming file, line and what is wrong:
+            misaligned sentences or tokens, no tokens (outside conlleval mode), a tag
+            column that holds no tags or, with a ``delimiter``, mostly empty cells
+            (lines ending with it), a ``types`` filter naming no type in the data.
 
     >>> r = evaluate([["B-PER", "I-PER", "O"]], [["B-PER", "I-PER", "O"]])
     >>> r.micro.f1, r.per_type["PER"].tp
@@ -101,7 +112,7 @@ def evaluate(
         gold_column=gold_column, pred_column=pred_column, comments=comments, encoding=encoding, match=match,
         format_in=format_in, labels=_labels(labels), alignment=alignment, beta=beta, level=level,
     )
-    report = _types_checked(score(open_source(gold, pred, options), options), options)
+    report = _types_checked(score(open_source(gold, pred, options), options, allow_empty=True), options)
     return _self_checked(report, gold, pred, options)
 
 

@@ -667,7 +667,19 @@ def evaluate_nested(gold, pred=None, *, layers=None, layer_names=None, type_map=
     report.types_present = sorted(scorer.seen_types)
     report.sentences, report.tokens = scorer.sentences, scorer.tokens
     report.signature_extra = {"nested": _layers_setting(layers, fmt), "type_map": _type_map_setting(scorer.type_map)}
+    report.input_names = input_roles(gold, pred)
     return report
+
+
+def input_roles(gold, pred) -> dict[str, str]:
+    """Display name -> role (``gold``, ``prediction``; ``input`` for one file) of two
+    inputs given as paths, for :func:`~seqeval_suite.report.by_role`."""
+    from .io.conll import display_name
+
+    g = display_name(gold)
+    if pred is None or display_name(pred) == g:
+        return {g: "input"}
+    return {g: "gold", display_name(pred): "prediction"}
 
 
 def _layers_setting(layers, fmt: str) -> str:

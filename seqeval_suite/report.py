@@ -1,6 +1,7 @@
 """The result of one evaluation: counts per type, per sentence, and what was noticed."""
 from __future__ import annotations
 
+import re
 from array import array
 from dataclasses import dataclass, field
 from typing import Any
@@ -277,18 +278,21 @@ class Report:
 
 
 def by_role(message: str, names: dict[str, str]) -> str:
-    """``message`` with each input's display name, where it stands as a word (at the
-    start or after a space or ``(``; before ``:``, a space, ``,``, ``;``, ``)`` or the
-    end), replaced by its role. Results name no file paths (SPEC §4), so the same data
+    """``message`` with each input's display name replaced by its role, where a warning
+    names an input: at the start or after a space or ``(``, and followed by ``:``,
+    `` has `` or `` is `` (``gold.conll:12: ...``, ``gold.conll has 2``). One pass, so a role that
+    is also a file name is not replaced again, and a file named like a tag (``O``) is
+    not replaced inside the text. Results name no file paths (SPEC §4), so the same data
     give the same JSON whether read from a path, a pipe or a ``.gz`` file; stderr still
     names the files.
 
     >>> by_role("p.conll:3: 1 invalid tag read as O", {"p.conll": "prediction"})
     'prediction:3: 1 invalid tag read as O'
+    >>> by_role("O:2: 1 invalid tag read as O", {"O": "input"})
+    'input:2: 1 invalid tag read as O'
     """
-    import re
-
-    for name, role in sorted(names.items(), key=lambda item: -len(item[0])):
-        if name and name in message:
-            message = re.sub(r"(?<![^\s(])" + re.escape(name) + r"(?=[:\s,;)]|$)", lambda _: role, message)
-    return message
+    present = [name for name in names if name and name in message]
+    if not present:
+        return message
+    alternation = "|".join(re.escape(name) for name in sorted(present, key=len, reverse=True))
+    return re.sub(rf"(?<![^\s(])(?:{alternation})(?=:| has | is )", lambda m: names[m.group(0)], message)

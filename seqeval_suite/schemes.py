@@ -63,8 +63,9 @@ def normalize_scheme(name: str) -> str:
 
 def looks_like_another(tag: str) -> bool:
     """Whether ``tag`` holds a character that would make it a second tag looking like a
-    first: invisible (zero-width, format, control, no-break space) or a space around it
-    (which only an explicit column delimiter leaves in a field). Such tags are invalid.
+    first: invisible (zero-width, format, control, no-break space) or whitespace around
+    it (left by an explicit ``--delimiter``, or inside a JSON string). Such tags are
+    invalid outside conlleval mode, which reads tags as conlleval.pl does.
 
     >>> looks_like_another("B-PER\u200b"), looks_like_another("B-PER "), looks_like_another("B-PER")
     (True, True, False)

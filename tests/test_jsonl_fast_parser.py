@@ -98,3 +98,16 @@ def test_common_record_takes_the_typed_decoder():
                  b'{"tokens": ["EU"], "tags": null}', b'\xff'):
         with pytest.raises(ValueError):
             decode(line)
+
+
+def test_reader_parses_common_records_with_the_typed_decoder_alone(tmp_path, monkeypatch):
+    """The common record never reaches the generic parser (one parse a line)."""
+    def generic(raw):
+        raise AssertionError(f"generic parser called on {raw!r}")
+
+    monkeypatch.setattr(jsonl, "_fast_loads", lambda: generic)
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"tokens": ["EU", "rejects"], "ner_tags": ["B-ORG", "O"]}\n'
+                    '{"tags": ["B-PER"], "tokens": ["Peter"]}\n', encoding="utf-8")
+    assert [(s.tokens, s.tags) for s in JsonlReader(str(path))] == [(["EU", "rejects"], ["B-ORG", "O"]),
+                                                                    (["Peter"], ["B-PER"])]

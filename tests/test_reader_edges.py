@@ -50,7 +50,9 @@ def test_docstart_counted_with_str_split_separators():
 def test_not_tags_examples_are_the_most_frequent_then_by_value(tmp_path):
     """Ties were listed in the order the reader interned them, so the line reader and
     the block parser named different examples for the same file."""
-    rows = "".join(f"t{k} O zq{k % 10:02d}x\n\n" for k in range(40))
+    # values first seen in descending order; a trailing no-break space on the first line
+    # sends the file to the line reader, which interns tags in the order it meets them
+    rows = "".join(f"t{k} O zq{9 - k % 10:02d}x{chr(0xA0) if k == 0 else ''}\n\n" for k in range(40))
     path = tmp_path / "one.conll"
     path.write_text(rows, encoding="utf-8")
     with pytest.raises(DataError, match=r"are not tags \('zq00x', 'zq01x', 'zq02x'\)"):
@@ -152,3 +154,14 @@ def test_conlleval_zero_token_warning_names_the_input(tmp_path):
     path.write_text("\n\n-X- x O\n", encoding="utf-8")
     warnings = evaluate(str(path), mode="conlleval").warnings
     assert any(w.startswith(f"{path}: no tokens to score; conlleval.pl reports 0 tokens") for w in warnings)
+
+
+def test_only_evaluate_reports_zero_tokens_in_conlleval_mode(tmp_path):
+    """conlleval.pl's 0-token report is evaluate's (it reproduces conlleval.pl's output);
+    compare, run and curve still refuse an empty input rather than test or rank nothing."""
+    empty = [tmp_path / f"{n}.conll" for n in "gab"]
+    for path in empty:
+        path.write_text("")
+    result = CliRunner().invoke(main, ["compare", *map(str, empty), "--mode", "conlleval"])
+    assert result.exit_code == 1 and "is empty: no tokens to score" in result.stderr
+    assert evaluate(str(empty[0]), mode="conlleval").tokens == 0

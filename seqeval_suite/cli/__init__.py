@@ -73,8 +73,9 @@ class LazyGroup(click.Group):
             # thousand levels deep is bad data, whichever reader met it.
             if _debug(ctx):
                 raise
-            click.echo("error: an input is nested too deeply to read: JSON or YAML lists or objects more than "
-                       "about 900 levels deep (hint: is every input the right file?)", err=True)
+            click.echo("error: an input is nested too deeply to read (JSON or YAML lists or objects hundreds of "
+                       "levels deep reach Python's recursion limit) (hint: is every input the right file? "
+                       "seqeval-suite --debug COMMAND ... shows where it happened)", err=True)
             sys.exit(1)
         except Exception as exc:  # the last line of defence: never a traceback
             if _debug(ctx):

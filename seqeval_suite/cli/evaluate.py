@@ -21,7 +21,8 @@ def scoring_options(func):
         click.option("--suffix", is_flag=True, help="Tags read TYPE-PREFIX (PER-B)."),
         click.option("--types", default=None, metavar="T1,T2", help="Score only these entity types."),
         click.option("--delimiter", default=None, callback=check_delimiter,
-                     help="Column separator (default: any whitespace; in conlleval mode one space)."),
+                     help="Column separator (default: any whitespace; in conlleval mode one space, and a "
+                          "regular expression as conlleval.pl's -d)."),
         click.option("--comments", is_flag=True, help="Skip lines starting with '#'."),
         click.option("--encoding", default="utf-8", show_default=True, callback=check_encoding,
                      help="Input encoding."),

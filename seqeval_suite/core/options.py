@@ -74,8 +74,9 @@ class Options:
 
 
 def delimiter_regex_problem(delimiter: str) -> str | None:
-    """Why ``delimiter`` cannot be conlleval.pl's ``-d`` (a Perl regex): not a valid
-    regular expression; None when it can."""
+    """Why ``delimiter`` cannot stand for conlleval.pl's ``-d``: not a valid Python
+    regular expression (Python's ``re`` stands in for Perl's, so Perl-only syntax such
+    as ``\\h`` is refused); None when it can."""
     import re
 
     try:

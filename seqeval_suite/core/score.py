@@ -27,7 +27,7 @@ SpanHook = Callable[[AlignedBlock, int, tuple, tuple, list], None]
 
 
 def score(source: BlockSource, options: Options, *, on_spans: SpanHook | None = None,
-          keep_tokens: bool = False) -> Report:
+          keep_tokens: bool = False, allow_empty: bool = False) -> Report:
     """Score a :class:`~seqeval_suite.core.source.BlockSource` under ``options``.
 
     Args:
@@ -36,6 +36,9 @@ def score(source: BlockSource, options: Options, *, on_spans: SpanHook | None = 
         on_spans: called with every block's decoded entities (lenient and strict modes;
             error analysis uses it, so a corpus is decoded once for both).
         keep_tokens: ask the source for each sentence's tokens (for ``on_spans``).
+        allow_empty: in conlleval mode, an input without tokens gives conlleval.pl's
+            report of 0 tokens, with a warning, instead of the error (``evaluate``,
+            which reproduces conlleval.pl's output, SPEC §3).
 
     Returns:
         A :class:`~seqeval_suite.report.Report`.
@@ -48,7 +51,7 @@ def score(source: BlockSource, options: Options, *, on_spans: SpanHook | None = 
     scorer = Scorer(vocab, options, source, on_spans)
     for block in source.blocks(vocab, keep_tokens=keep_tokens):
         scorer.add(block)
-    return scorer.report()
+    return scorer.report(allow_empty=allow_empty)
 
 
 def score_each(source, options: Options, *, on_spans: Sequence[SpanHook | None] | None = None,
@@ -96,16 +99,18 @@ class Scorer:
             _score_block(block, self.vocab, self.options, self.totals, self.source, self.on_spans)
         self.documents.add(block)
 
-    def report(self) -> Report:
+    def report(self, allow_empty: bool = False) -> Report:
         """The report of everything added.
 
         Raises:
-            DataError: nothing was added (the source names the empty input), except in
-                conlleval mode, where an input without tokens reports 0 tokens, as
+            DataError: nothing was added (the source names the empty input), unless
+                ``allow_empty`` in conlleval mode: then 0 tokens are reported, as
                 conlleval.pl does, with a warning.
         """
         source, options = self.source, self.options
         if options.mode == "conlleval":
+            if not self.state.sentences and not allow_empty:
+                raise source.empty_error()
             conlleval_finish(self.state, source.ends_with_boundary, self.vocab.ce_type_names)
             report = _conlleval_report(self.state, self.vocab, options, source)
             if not self.state.sentences:

@@ -881,7 +881,7 @@ def _loads(text: str, path: str, lineno: int) -> Any:
         raise DataError(f"{path}:{lineno}: not valid JSON ({exc.msg})",
                         hint="JSON Lines need one JSON object per line") from None
     except RecursionError:
-        raise DataError(f"{path}:{lineno}: JSON nested too deeply to read (over about 900 levels)",
+        raise DataError(f"{path}:{lineno}: JSON nested too deeply to read (it reaches Python's recursion limit)",
                         hint="a JSON Lines record holds tokens and tags; is this the right file?") from None
 
 
