@@ -111,3 +111,29 @@ def test_reader_parses_common_records_with_the_typed_decoder_alone(tmp_path, mon
                     '{"tags": ["B-PER"], "tokens": ["Peter"]}\n', encoding="utf-8")
     assert [(s.tokens, s.tags) for s in JsonlReader(str(path))] == [(["EU", "rejects"], ["B-ORG", "O"]),
                                                                     (["Peter"], ["B-PER"])]
+
+
+def test_a_file_of_another_shape_stops_trying_the_typed_decoder(tmp_path, monkeypatch):
+    """Records with an id key are refused by the typed decoder; after TYPED_TRIES such
+    lines in a row the reader parses each line once, with the same result."""
+    calls = []
+    decode, unset = jsonl._token_record_decoder()
+
+    def counting(raw):
+        calls.append(raw)
+        return decode(raw)
+
+    records = [{"id": k, "tokens": ["EU", "rejects"], "ner_tags": ["B-ORG", "O"]} for k in range(50)]
+    records += [{"tokens": ["Peter"], "tags": ["B-PER"]}] * 5
+    path = tmp_path / "ids.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        expected = _read(path, mp, slow=True)
+    monkeypatch.setattr(jsonl, "_token_record_decoder", lambda: (counting, unset))
+    assert _read(path) == expected and len(expected[0]) == 55
+    assert len(calls) == jsonl.TYPED_TRIES
+    # a file that starts with common records keeps the typed decoder for all of them
+    calls.clear()
+    path.write_text("".join(json.dumps(r) + "\n" for r in records[50:] + records[:50]), encoding="utf-8")
+    _read(path)
+    assert len(calls) == 55

@@ -554,27 +554,33 @@ class JsonlReader:
         make, sentence = tuple.__new__, TaggedSentence
         fh, codec, fast = _open_lines(self.path, self.encoding)
         typed, unset = _token_record_decoder() if fast is not None else (None, None)
-        lineno = 0
+        lineno = refused = 0
         with fh:
             for raw in fh:
                 lineno += 1
                 if fast is None:
                     lineno = yield from self._slow_line(raw, lineno, codec)
                     continue
-                try:
-                    rec = typed(raw)
-                except (ValueError, RecursionError):  # msgspec's errors, UnicodeDecodeError, deep nesting
-                    pass
-                else:
-                    tokens, tags = rec.tokens, rec.tags
-                    if tags is unset:  # (with both keys, tags wins, as in _simple_token_record)
-                        tags = rec.ner_tags
-                    if tags is not unset and len(tags) == len(tokens):
-                        documents.records += 1
-                        add_dialect("tokens")
-                        if tokens:
-                            yield make(sentence, (tokens, tags, lineno))
-                        continue
+                if typed is not None:
+                    try:
+                        rec = typed(raw)
+                    except (ValueError, RecursionError):  # msgspec's errors, bad UTF-8, deep nesting
+                        # A file whose first lines all have another shape (an id key, integer
+                        # tags) would parse every line twice: from then on the plain parser
+                        # alone reads it.
+                        refused += 1
+                        if refused == lineno == TYPED_TRIES:
+                            typed = None
+                    else:
+                        tokens, tags = rec.tokens, rec.tags
+                        if tags is unset:  # (with both keys, tags wins, as in _simple_token_record)
+                            tags = rec.ner_tags
+                        if tags is not unset and len(tags) == len(tokens):
+                            documents.records += 1
+                            add_dialect("tokens")
+                            if tokens:
+                                yield make(sentence, (tokens, tags, lineno))
+                            continue
                 try:
                     record = fast(raw)
                 except (ValueError, RecursionError):  # the standard library decides (and names the line)
@@ -857,6 +863,11 @@ def _fast_loads() -> Callable[[bytes], Any]:
     import msgspec
 
     return msgspec.json.decode
+
+
+#: Lines the typed decoder tries before a file whose every line it refused is left to
+#: the plain parser alone.
+TYPED_TRIES = 32
 
 
 @functools.lru_cache(maxsize=1)
