@@ -294,7 +294,7 @@ class AgreementReport:
             "consensus": self.consensus.to_dict() if self.consensus is not None else None,
             "quality": {q.name: q.to_dict() for q in self.quality} if self.quality is not None else None,
             "consensus_vs_gold": self.consensus_vs_gold.to_dict() if self.consensus_vs_gold is not None else None,
-            "warnings": [by_role(w, self.input_names) for w in self.warnings],
+            "warnings": list(dict.fromkeys(by_role(w, self.input_names) for w in self.warnings)),
         } | ({"nested": self.nested.to_dict()} if self.nested is not None else {})
 
     def quality_ranking(self) -> list[AnnotatorQuality]:
@@ -503,7 +503,7 @@ def _input_names(corpus: Corpus, gold_file: str | os.PathLike | None) -> dict[st
         if reader and reader != a.source:  # a file of several annotators' columns is no one's
             names[reader] = "input"
     if isinstance(gold_file, (str, os.PathLike)):
-        names[display_name(gold_file)] = "gold"
+        names.setdefault(display_name(gold_file), "gold")  # (an annotator's own file keeps its name)
     return names
 
 
@@ -1297,6 +1297,7 @@ def agree_nested(annotations, *, names=None, gold: str | None = None, columns=No
         report.warnings.extend(w for w in first_layer.warnings if w not in report.warnings)
     if disagreements:
         report.disagreements = find_nested_disagreements(paths, report.annotators, settings, first_layer)
+    report.input_names = {display_name(p): name for p, name in zip(paths, names_)}
     return report
 
 

@@ -278,21 +278,25 @@ class Report:
 
 
 def by_role(message: str, names: dict[str, str]) -> str:
-    """``message`` with each input's display name replaced by its role, where a warning
-    names an input: at the start or after a space or ``(``, and followed by ``:``,
-    `` has `` or `` is `` (``gold.conll:12: ...``, ``gold.conll has 2``). One pass, so a role that
-    is also a file name is not replaced again, and a file named like a tag (``O``) is
-    not replaced inside the text. Results name no file paths (SPEC §4), so the same data
-    give the same JSON whether read from a path, a pipe or a ``.gz`` file; stderr still
-    names the files.
+    """``message`` with each input's display name replaced by its role where a warning
+    names an input: at its start, after ``differ: ``, ``, `` or ``e.g. `` or in
+    ``(first at ``, and followed by ``:``, ``/`` (a file in a BRAT folder), `` has `` or
+    `` is `` (``gold.conll:12: ...``, ``-DOCSTART- lines differ: gold.conll has 2``).
+    Data quoted later in a message (a tag such as ``'x p.conll: y'``) keep their text.
+    One pass, so a role that is also a file name is not replaced again. Results name no
+    file paths (SPEC §4), so the same data give the same JSON whether read from a path,
+    a pipe or a ``.gz`` file; stderr still names the files.
 
     >>> by_role("p.conll:3: 1 invalid tag read as O", {"p.conll": "prediction"})
     'prediction:3: 1 invalid tag read as O'
     >>> by_role("O:2: 1 invalid tag read as O", {"O": "input"})
     'input:2: 1 invalid tag read as O'
+    >>> by_role("p.conll:1: 1 invalid tag read as O ('x p.conll: y')", {"p.conll": "prediction"})
+    "prediction:1: 1 invalid tag read as O ('x p.conll: y')"
     """
     present = [name for name in names if name and name in message]
     if not present:
         return message
     alternation = "|".join(re.escape(name) for name in sorted(present, key=len, reverse=True))
-    return re.sub(rf"(?<![^\s(])(?:{alternation})(?=:| has | is )", lambda m: names[m.group(0)], message)
+    where = r"(?:^|(?<=differ: )|(?<=, )|(?<=e\.g\. )|(?<=\(first at ))"
+    return re.sub(rf"{where}(?:{alternation})(?=[:/]| has | is )", lambda m: names[m.group(0)], message)

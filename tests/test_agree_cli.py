@@ -118,3 +118,27 @@ def test_agree_json_warnings_name_annotators_not_paths(tmp_path):
         in warnings
     assert any(w.startswith("b:2: 1 invalid tag read as O") for w in warnings)
     assert str(tmp_path) in result.stderr and not any(str(tmp_path) in w for w in warnings)
+
+
+def test_nested_agree_json_warnings_name_annotators_and_gold_file_keeps_annotator_names(tmp_path):
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from seqeval_suite.cli import main
+
+    n1, n2 = tmp_path / "n1.conll", tmp_path / "n2.conll"
+    n1.write_text("x B-PER O\ny I- O\nz O B-LOC\n\nu B-LOC O\nv O O\n\n")
+    n2.write_text("x B-PER O\ny I-PER O\nz O B-LOC\n\nu B-LOC I-\nv O O\n\n")
+    result = CliRunner().invoke(main, ["agree", str(n1), str(n2), "--layers", "1,2", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    warnings = _json.loads(result.stdout)["warnings"]
+    assert [w.split(":")[0] for w in warnings] == ["n1", "n2"]
+    # --gold-file naming an annotator's own file: that annotator keeps its name
+    a, b = tmp_path / "a.conll", tmp_path / "b.conll"
+    a.write_text("w B-PER\nx I-\n\n")
+    b.write_text("w B-PER\nx O\n\n")
+    result = CliRunner().invoke(main, ["agree", str(a), str(b), "--consensus", "majority", "--gold-file", str(a),
+                                       "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert [w.split(":")[0] for w in _json.loads(result.stdout)["warnings"]] == ["a"]

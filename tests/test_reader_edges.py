@@ -165,3 +165,26 @@ def test_only_evaluate_reports_zero_tokens_in_conlleval_mode(tmp_path):
     result = CliRunner().invoke(main, ["compare", *map(str, empty), "--mode", "conlleval"])
     assert result.exit_code == 1 and "is empty: no tokens to score" in result.stderr
     assert evaluate(str(empty[0]), mode="conlleval").tokens == 0
+
+
+def test_json_warnings_keep_quoted_data_and_name_brat_files_by_role(tmp_path):
+    """A tag holding a file name stays as written; a BRAT folder is named by role with
+    the .ann file inside it."""
+    import shutil
+    from pathlib import Path
+
+    gold, pred = tmp_path / "g.jsonl", tmp_path / "p.jsonl"
+    gold.write_text('{"tokens": ["a", "b"], "tags": ["B-PER", "O"]}\n', encoding="utf-8")
+    pred.write_text(f'{{"tokens": ["a", "b"], "tags": ["B-PER", "x {pred}: y"]}}\n', encoding="utf-8")
+    [warning] = evaluate(str(gold), str(pred)).to_dict()["warnings"]
+    assert warning.startswith("prediction:1: 1 invalid tag") and f"'x {pred}: y'" in warning
+    nested = Path(__file__).resolve().parent.parent / "corpora" / "nested"
+    for side in ("gold", "pred"):
+        shutil.copytree(nested / f"{side}.brat", tmp_path / f"{side}.brat")
+    with open(tmp_path / "gold.brat" / "news.ann", "a", encoding="utf-8") as fh:
+        fh.write("T99\tLOC 14 18\tlm U\n")
+    from seqeval_suite.nested import evaluate_nested
+
+    report = evaluate_nested(str(tmp_path / "gold.brat"), str(tmp_path / "pred.brat"), alignment="expand")
+    [warning] = report.to_dict()["warnings"]
+    assert warning.startswith("gold/news.ann: 1 span") and "e.g. gold/news.ann:16" in warning, warning
