@@ -352,12 +352,7 @@ def _read_files(paths: Sequence[str], names: Sequence[str], tag_column: int, opt
             for k, (block, reader) in enumerate(zip(blocks, readers)):
                 ids[k].append(side_ids(block, tag_column, vocab, reader.name, _COLUMN_HINT))
                 lines[k].append(block.token_line)
-            if token_text is not None:
-                for k in range(first_block.n_sentences):
-                    token_text.extend(first_block.sentence(k).column(0))
-            firsts.append(first_block.sentence_first + tokens)
-            documents.append(first_block.sentence_document)
-            tokens += first_block.n_tokens
+            tokens = _add_layout(first_block, tokens, firsts, documents, token_text)
             done += first_block.n_sentences
         for reader in readers[1:]:
             extra = reader.take(1)
@@ -397,6 +392,18 @@ def _fill_arrays(corpus: Corpus, vocab, ids: list[list], lines: list[list], firs
         annotation.lines = array("i", np.concatenate(lines[k]).astype(np.int32).tobytes())
         _coverage(annotation, is_missing[annotation.ids], starts, tokens)
     return True
+
+
+def _add_layout(block, tokens: int, firsts: list, documents: list, token_text: list[str] | None) -> int:
+    """Add a block's sentence starts (shifted by the ``tokens`` read before it), its
+    sentences' ``-DOCSTART-`` counts and, when kept, its token texts; returns the tokens
+    read with it."""
+    if token_text is not None:
+        for k in range(block.n_sentences):
+            token_text.extend(block.sentence(k).column(0))
+    firsts.append(block.sentence_first + tokens)
+    documents.append(block.sentence_document)
+    return tokens + block.n_tokens
 
 
 def _note_documents(corpus: Corpus, per_block: list, docstarts: int) -> None:
@@ -496,12 +503,7 @@ def _read_columns(path: str, columns: Sequence[int], names: Sequence[str], optio
             for k, column in enumerate(columns):
                 ids[k].append(side_ids(block, column, vocab, reader.name, _COLUMN_HINT))
             lines.append(block.token_line)
-            if token_text is not None:
-                for k in range(block.n_sentences):
-                    token_text.extend(block.sentence(k).column(0))
-            firsts.append(block.sentence_first + tokens)
-            documents.append(block.sentence_document)
-            tokens += block.n_tokens
+            tokens = _add_layout(block, tokens, firsts, documents, token_text)
     finally:
         reader.close()
     sources = [f"{reader.name}[{c}]" for c in columns]
